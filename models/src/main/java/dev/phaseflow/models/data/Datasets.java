@@ -1,0 +1,147 @@
+package dev.phaseflow.models.data;
+
+import dev.phaseflow.models.ImageBatch;
+import dev.phaseflow.models.Png;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/** Loaders for the data sets phaseflow calibrates and measures against. */
+public final class Datasets {
+    /** Where Debian's dataset-fashion-mnist package puts the files. */
+    public static final Path DEBIAN_FASHION_MNIST = Paths.get("/usr/share/datasets/fashion-mnist");
+    /** The held-out subset shipped with the zoo (the first 2000 test images), relative to the zoo folder. */
+    public static final String SHIPPED_HELDOUT = "heldout";
+    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
+            "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    private Datasets() {}
+
+    /**
+     * The Fashion-MNIST test split: the full 10,000 images from Debian's package when installed,
+     * else the subset shipped in {@code zoo/heldout}.
+     */
+    public static LabelledImages fashionMnistTest(Path zooFolder) throws IOException {
+        if (Files.isRegularFile(DEBIAN_FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"))) {
+            return idx(DEBIAN_FASHION_MNIST, "t10k");
+        }
+        return idx(zooFolder.resolve(SHIPPED_HELDOUT), "t10k");
+    }
+
+    /** The training split (needs Debian's package). */
+    public static LabelledImages fashionMnistTrain() throws IOException {
+        return idx(DEBIAN_FASHION_MNIST, "train");
+    }
+
+    /** {@code <prefix>-images-idx3-ubyte[.gz]} and, if present, {@code <prefix>-labels-idx1-ubyte[.gz]}. */
+    public static LabelledImages idx(Path folder, String prefix) throws IOException {
+        Path images = existing(folder, prefix + "-images-idx3-ubyte");
+        if (images == null) {
+            throw new IOException(folder + ": no " + prefix + "-images-idx3-ubyte(.gz) (install Debian's dataset-fashion-mnist)");
+        }
+        ImageBatch batch;
+        try (DataInputStream in = open(images)) {
+            int magic = in.readInt();
+            if (magic != 0x00000803) {
+                throw new IOException(images + ": not an IDX image file (magic " + Integer.toHexString(magic) + ")");
+            }
+            int n = in.readInt();
+            int h = in.readInt();
+            int w = in.readInt();
+            byte[] raw = in.readNBytes(n * h * w);
+            if (raw.length != n * h * w) {
+                throw new IOException(images + ": truncated (" + raw.length + " of " + n * h * w + " bytes)");
+            }
+            float[] data = new float[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                data[i] = Png.fromByte(raw[i] & 0xff);
+            }
+            batch = new ImageBatch(n, 1, h, w, data);
+        }
+        Path labelFile = existing(folder, prefix + "-labels-idx1-ubyte");
+        Optional<int[]> labels = Optional.empty();
+        if (labelFile != null) {
+            try (DataInputStream in = open(labelFile)) {
+                if (in.readInt() != 0x00000801) {
+                    throw new IOException(labelFile + ": not an IDX label file");
+                }
+                int n = in.readInt();
+                byte[] raw = in.readNBytes(n);
+                int[] l = new int[Math.min(n, batch.count())];
+                for (int i = 0; i < l.length; i++) {
+                    l[i] = raw[i] & 0xff;
+                }
+                labels = Optional.of(l);
+            }
+        }
+        return new LabelledImages(batch, labels, labels.isPresent() ? FASHION_MNIST_CLASSES : List.of(),
+                images.toString());
+    }
+
+    /**
+     * A folder of PNGs: {@code folder/<class>/*.png} gives labels by sub-folder (sorted names),
+     * PNGs directly in the folder are unlabelled. All images must share one size.
+     */
+    public static LabelledImages pngFolder(Path folder, int channels) throws IOException {
+        List<Path> classDirs;
+        try (Stream<Path> s = Files.list(folder)) {
+            classDirs = s.filter(Files::isDirectory).sorted().toList();
+        }
+        List<ImageBatch> images = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
+        if (classDirs.isEmpty()) {
+            for (Path p : pngs(folder)) {
+                images.add(Png.read(p, channels));
+            }
+        } else {
+            for (Path dir : classDirs) {
+                classes.add(dir.getFileName().toString());
+                for (Path p : pngs(dir)) {
+                    images.add(Png.read(p, channels));
+                    labels.add(classes.size() - 1);
+                }
+            }
+        }
+        if (images.isEmpty()) {
+            throw new IOException(folder + ": no PNG files");
+        }
+        for (ImageBatch b : images) {
+            if (!b.sameImageShape(images.get(0))) {
+                throw new IOException(folder + ": images differ in size (" + images.get(0).shapeString() + " vs "
+                        + b.shapeString() + ")");
+            }
+        }
+        Optional<int[]> l = classDirs.isEmpty() ? Optional.empty()
+                : Optional.of(labels.stream().mapToInt(Integer::intValue).toArray());
+        return new LabelledImages(ImageBatch.concat(images), l, List.copyOf(classes), folder.toString());
+    }
+
+    private static List<Path> pngs(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")).sorted().toList();
+        }
+    }
+
+    private static Path existing(Path folder, String base) {
+        for (String name : new String[] {base + ".gz", base}) {
+            if (Files.isRegularFile(folder.resolve(name))) {
+                return folder.resolve(name);
+            }
+        }
+        return null;
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        return new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
+    }
+}
