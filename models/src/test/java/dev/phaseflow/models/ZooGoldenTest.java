@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,22 +41,16 @@ class ZooGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"global-unet", "local-r4", "gaussian", "classifier"})
     void onnxMatchesPyTorchGolden(String name) throws IOException {
-        ModelManifest m = zoo.manifest(name);
-        Map<String, String> inputs = m.golden().get("inputs");
-        Map<String, String> outputs = m.golden().get("outputs");
-        FloatBuffer[] feed = new FloatBuffer[m.inputs().size()];
-        long[][] shapes = new long[feed.length][];
-        for (int i = 0; i < feed.length; i++) {
-            Npy.Tensor t = Npy.read(m.folder().resolve(inputs.get(m.inputs().get(i).name())));
-            feed[i] = OnnxModel.inputBuffer(i, t.values().length);
-            feed[i].put(t.values());
-            shapes[i] = t.shape();
-        }
-        float[][] got = zoo.session(name).run(feed, shapes);
-        for (int i = 0; i < m.outputs().size(); i++) {
-            Npy.Tensor want = Npy.read(m.folder().resolve(outputs.get(m.outputs().get(i).name())));
-            double diff = Fixtures.maxAbsDiff(want.values(), got[i]);
-            assertTrue(diff <= 1e-4, name + " output " + m.outputs().get(i).name() + ": max abs diff " + diff);
+        Map<String, Double> diffs = ZooValidation.goldenDiffs(zoo.session(name));
+        assertEquals(zoo.manifest(name).outputs().size(), diffs.size(), name + ": a golden tensor per output");
+        diffs.forEach((output, diff) -> assertTrue(diff <= 1e-4, name + " output " + output + ": max abs diff " + diff));
+    }
+
+    @Test
+    void validationReportsEveryModelOk() {
+        for (ModelManifest m : zoo.manifests()) {
+            ZooValidation.Report r = ZooValidation.validate(m, SessionConfig.defaults().withIntraOpThreads(1));
+            assertTrue(r.ok(), r.describe());
         }
     }
 
