@@ -88,7 +88,10 @@ public final class TiledDenoiser implements Denoiser {
         return evaluate(x, sigma, tasks);
     }
 
-    /** Writes tile outputs (as returned by {@link #denoiseTiles}) into their places in {@code target}. */
+    /**
+     * Writes tile outputs (as returned by {@link #denoiseTiles}) into their places in {@code target},
+     * each tile only its owned pixels, so shards may be stitched in any order.
+     */
     public static void stitch(ImageBatch target, List<TileTask> tasks, float[] tileValues) {
         int c = target.channels();
         int h = target.height();
@@ -97,9 +100,13 @@ public final class TiledDenoiser implements Denoiser {
         int offset = 0;
         for (TileTask task : tasks) {
             Tile t = task.tile();
+            int ownWidth = t.width() - t.ownX();
             for (int ch = 0; ch < c; ch++) {
                 for (int y = 0; y < t.height(); y++) {
-                    System.arraycopy(tileValues, offset, out, ((task.image() * c + ch) * h + t.y() + y) * w + t.x(), t.width());
+                    if (y >= t.ownY()) {
+                        System.arraycopy(tileValues, offset + t.ownX(), out,
+                                ((task.image() * c + ch) * h + t.y() + y) * w + t.x() + t.ownX(), ownWidth);
+                    }
                     offset += t.width();
                 }
             }

@@ -47,19 +47,25 @@ class TilingTest {
         List<Tile> tiles = Tile.cover(45, 37, 16);
         assertEquals(9, tiles.size());
         int[] covered = new int[45 * 37];
+        int[] owned = new int[45 * 37];
         for (Tile t : tiles) {
             assertEquals(16, t.height());
             assertEquals(16, t.width());
             for (int y = t.y(); y < t.y() + t.height(); y++) {
                 for (int x = t.x(); x < t.x() + t.width(); x++) {
                     covered[y * 37 + x]++;
+                    if (y - t.y() >= t.ownY() && x - t.x() >= t.ownX()) {
+                        owned[y * 37 + x]++;
+                    }
                 }
             }
         }
-        for (int c : covered) {
-            assertTrue(c >= 1);
+        for (int i = 0; i < covered.length; i++) {
+            assertTrue(covered[i] >= 1);
+            assertEquals(1, owned[i], "every pixel has exactly one owner tile");
         }
         assertEquals(List.of(new Tile(0, 0, 5, 3)), Tile.cover(5, 3, 8));
+        assertEquals(List.of(new Tile(0, 0, 1, 16), new Tile(0, 12, 1, 16, 0, 4)), Tile.cover(1, 28, 16));
         assertEquals(List.of(new Tile(0, 0, 28, 28)), Tile.cover(28, 28, 0));
     }
 
@@ -70,10 +76,10 @@ class TilingTest {
             ImageBatch x = Fixtures.gaussian(2, 1, 28, 28, 5, 1f);
             double[] sigma = {0.3, 4.0};
             List<TiledDenoiser.TileTask> tasks = tiled.tasks(2, 28, 28);
-            // evaluate the tiles in three shards, as separate workers would, then stitch
+            // evaluate the tiles in three shards, as separate workers would, then stitch in reverse order
             ImageBatch out = ImageBatch.zeros(2, 1, 28, 28);
             int shard = (tasks.size() + 2) / 3;
-            for (int from = 0; from < tasks.size(); from += shard) {
+            for (int from = (tasks.size() - 1) / shard * shard; from >= 0; from -= shard) {
                 List<TiledDenoiser.TileTask> part = new ArrayList<>(tasks.subList(from, Math.min(tasks.size(), from + shard)));
                 TiledDenoiser.stitch(out, part, tiled.denoiseTiles(x, sigma, part));
             }
