@@ -1,0 +1,60 @@
+package dev.phaseflow.actors;
+
+import java.time.Duration;
+
+/**
+ * How the actor engine runs.
+ *
+ * @param workersPerModel  workers pulling batches, per model of the plan
+ * @param inferenceThreads threads of the dispatcher that runs model calls (at most this many calls at once)
+ * @param maxBatch         most images per model call (local models: tiles of that many images)
+ * @param maxWait          longest a unit waits for a fuller batch while a worker is idle (Triton's max queue delay)
+ * @param maxRetries       attempts after the first for a failing unit of work, on another worker where there is one
+ * @param maxInFlight      admitted requests at once; past it a request fails at once as overloaded
+ * @param maxQueuedImages  images of admitted requests at once; past it a request fails at once as overloaded
+ * @param drainTimeout     how long close() waits for in-flight requests to finish
+ */
+public record EngineConfig(int workersPerModel, int inferenceThreads, int maxBatch, Duration maxWait,
+                           int maxRetries, int maxInFlight, int maxQueuedImages, Duration drainTimeout) {
+
+    public EngineConfig {
+        if (workersPerModel < 1 || inferenceThreads < 1 || maxBatch < 1 || maxRetries < 0 || maxInFlight < 1
+                || maxQueuedImages < 1) {
+            throw new IllegalArgumentException("engine sizes must be positive (retries non-negative): " + this);
+        }
+    }
+
+    /** Sized to the machine: a worker per core per model, 64-image batches, 2 ms batching delay. */
+    public static EngineConfig defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new EngineConfig(cores, cores, 64, Duration.ofMillis(2), 3, 256, 16_384, Duration.ofSeconds(60));
+    }
+
+    public EngineConfig withWorkers(int n) {
+        return new EngineConfig(n, inferenceThreads, maxBatch, maxWait, maxRetries, maxInFlight, maxQueuedImages, drainTimeout);
+    }
+
+    public EngineConfig withInferenceThreads(int n) {
+        return new EngineConfig(workersPerModel, n, maxBatch, maxWait, maxRetries, maxInFlight, maxQueuedImages, drainTimeout);
+    }
+
+    public EngineConfig withMaxBatch(int n) {
+        return new EngineConfig(workersPerModel, inferenceThreads, n, maxWait, maxRetries, maxInFlight, maxQueuedImages, drainTimeout);
+    }
+
+    public EngineConfig withMaxWait(Duration d) {
+        return new EngineConfig(workersPerModel, inferenceThreads, maxBatch, d, maxRetries, maxInFlight, maxQueuedImages, drainTimeout);
+    }
+
+    public EngineConfig withMaxRetries(int n) {
+        return new EngineConfig(workersPerModel, inferenceThreads, maxBatch, maxWait, n, maxInFlight, maxQueuedImages, drainTimeout);
+    }
+
+    public EngineConfig withAdmission(int jobs, int images) {
+        return new EngineConfig(workersPerModel, inferenceThreads, maxBatch, maxWait, maxRetries, jobs, images, drainTimeout);
+    }
+
+    public EngineConfig withDrainTimeout(Duration d) {
+        return new EngineConfig(workersPerModel, inferenceThreads, maxBatch, maxWait, maxRetries, maxInFlight, maxQueuedImages, d);
+    }
+}

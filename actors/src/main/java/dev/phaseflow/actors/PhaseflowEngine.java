@@ -1,0 +1,191 @@
+package dev.phaseflow.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.phaseflow.models.ModelZoo;
+import dev.phaseflow.pipeline.InvalidRequestException;
+import dev.phaseflow.pipeline.ModelSet;
+import dev.phaseflow.pipeline.RunReporter;
+import dev.phaseflow.pipeline.SampleEvent;
+import dev.phaseflow.pipeline.SampleRequest;
+import dev.phaseflow.pipeline.SamplingService;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * The production engine behind {@link SamplingService}, on Apache Pekko Typed: a job actor per
+ * request, a step router, a dynamic batcher and a pool of pulling workers per model. Admission
+ * control bounds in-flight requests and their images; past the bound a request fails at once
+ * with {@link OverloadedException}. {@link #close()} stops admitting, drains what is in flight,
+ * then stops the actor system.
+ */
+public final class PhaseflowEngine implements SamplingService {
+    private static final Logger LOG = LoggerFactory.getLogger(PhaseflowEngine.class);
+
+    private final ModelSet models;
+    private final EngineConfig config;
+    private final SampleRequest.Limits limits;
+    private final EngineStats stats = new EngineStats();
+    private final EngineObserver observer;
+    private final ActorSystem<EngineGuardian.Command> system;
+    private final AutoCloseable owned;
+    private int inFlight;
+    private int inFlightImages;
+    private boolean closing;
+
+    private PhaseflowEngine(ModelSet models, EngineConfig config, SampleRequest.Limits limits, EngineObserver observer,
+                            AutoCloseable owned) {
+        this.models = models;
+        this.config = config;
+        this.limits = limits;
+        this.observer = stats.andThen(observer);
+        this.owned = owned;
+        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer), "phaseflow", pekkoConfig(config));
+    }
+
+    public static PhaseflowEngine create(ModelSet models, EngineConfig config, SampleRequest.Limits limits, EngineObserver observer) {
+        return new PhaseflowEngine(models, config, limits, observer, null);
+    }
+
+    public static PhaseflowEngine create(ModelSet models, EngineConfig config) {
+        return create(models, config, SampleRequest.Limits.defaults(), EngineObserver.NONE);
+    }
+
+    /** Opens a zoo folder (and its router.json) and runs its models; the engine closes the zoo. */
+    public static PhaseflowEngine create(Path zooFolder, int tileSize, EngineConfig config, EngineObserver observer) {
+        ModelZoo zoo = ModelZoo.open(zooFolder);
+        try {
+            return new PhaseflowEngine(ModelSet.fromZoo(zoo, tileSize), config, SampleRequest.Limits.defaults(), observer, zoo);
+        } catch (RuntimeException e) {
+            zoo.close();
+            throw e;
+        }
+    }
+
+    static Config pekkoConfig(EngineConfig config) {
+        return ConfigFactory.parseString(String.join("\n",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                "pekko.loglevel = INFO",
+                "pekko.log-dead-letters = off",
+                "pekko.log-dead-letters-during-shutdown = off",
+                EngineGuardian.INFERENCE_DISPATCHER + " {",
+                "  type = Dispatcher",
+                "  executor = \"thread-pool-executor\"",
+                "  thread-pool-executor.fixed-pool-size = " + config.inferenceThreads(),
+                "  throughput = 1",
+                "}")).withFallback(ConfigFactory.load());
+    }
+
+    public ModelSet models() {
+        return models;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Model calls and batch sizes so far. */
+    public EngineStats stats() {
+        return stats;
+    }
+
+    /** Requests admitted and not yet finished. */
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+
+    @Override
+    public Flux<SampleEvent> sample(SampleRequest request) {
+        try {
+            request.validate(limits);
+        } catch (InvalidRequestException e) {
+            return Flux.error(e);
+        }
+        // admission happens at subscription, and the slot is released however the stream ends
+        return Flux.defer(() -> {
+            String refusal = admit(request.count());
+            if (refusal != null) {
+                observer.requestFinished("rejected", EngineObserver.Outcome.REJECTED, request.count(), 0);
+                return Flux.error(new OverloadedException(refusal));
+            }
+            RunReporter reporter = new RunReporter(UUID.randomUUID().toString(), request, models);
+            return Flux.<SampleEvent>create(sink -> {
+                sink.onDispose(() -> release(request.count()));
+                system.tell(new EngineGuardian.StartJob(reporter, sink));
+            }, FluxSink.OverflowStrategy.BUFFER);
+        });
+    }
+
+    private synchronized String admit(int images) {
+        if (closing) {
+            return "overloaded: the engine is shutting down";
+        }
+        if (inFlight >= config.maxInFlight()) {
+            return "overloaded: " + inFlight + " requests in flight (limit " + config.maxInFlight() + "); retry later";
+        }
+        if (inFlightImages + images > config.maxQueuedImages()) {
+            return "overloaded: " + inFlightImages + " images in flight, " + images + " more exceed the limit of "
+                    + config.maxQueuedImages() + "; retry later";
+        }
+        inFlight++;
+        inFlightImages += images;
+        return null;
+    }
+
+    private synchronized void release(int images) {
+        inFlight--;
+        inFlightImages -= images;
+        notifyAll();
+    }
+
+    /** Stops admitting, waits up to the drain timeout for in-flight requests, then stops the actors. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("closing with {} requests still in flight after {}", inFlight, config.drainTimeout());
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("actor system did not stop cleanly: {}", e.toString());
+        }
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.warn("closing the zoo: {}", e.toString());
+            }
+        }
+    }
+
+    /** How long close() may take at most (drain plus actor shutdown). */
+    public Duration maxCloseTime() {
+        return config.drainTimeout().plusSeconds(30);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.phaseflow.actors;
+
+import dev.phaseflow.models.ImageBatch;
+import dev.phaseflow.pipeline.ModelSet;
+import dev.phaseflow.pipeline.routing.Mode;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/** Routes each evaluation of a step to the batcher of the model the router plan names for its sigma and mode. */
+public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
+
+    public sealed interface Command {}
+
+    public record RouteStep(String jobId, int seq, Mode mode, ImageBatch x, double sigma,
+                            ActorRef<JobActor.Command> replyTo) implements Command {}
+
+    public record DropJob(String jobId) implements Command {}
+
+    private final ModelSet models;
+    private final Map<String, ActorRef<Batcher.Command>> batchers;
+    private final EngineObserver observer;
+
+    public static Behavior<Command> create(ModelSet models, Map<String, ActorRef<Batcher.Command>> batchers, EngineObserver observer) {
+        return Behaviors.setup(ctx -> new StepRouter(ctx, models, batchers, observer));
+    }
+
+    private StepRouter(ActorContext<Command> ctx, ModelSet models, Map<String, ActorRef<Batcher.Command>> batchers,
+                       EngineObserver observer) {
+        super(ctx);
+        this.models = models;
+        this.batchers = Map.copyOf(batchers);
+        this.observer = observer;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(RouteStep.class, this::onRoute)
+                .onMessage(DropJob.class, this::onDrop)
+                .build();
+    }
+
+    private Behavior<Command> onRoute(RouteStep step) {
+        String model = models.modelFor(step.mode(), step.sigma());
+        observer.stepRouted(models.route(model), model);
+        batchers.get(model).tell(new Batcher.Enqueue(step.jobId(), step.seq(), step.x(), step.sigma(), step.replyTo()));
+        return this;
+    }
+
+    private Behavior<Command> onDrop(DropJob drop) {
+        batchers.values().forEach(b -> b.tell(new Batcher.DropJob(drop.jobId())));
+        return this;
+    }
+}
