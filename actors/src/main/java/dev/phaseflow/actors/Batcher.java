@@ -39,11 +39,15 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     /** Denoise {@code x} at {@code sigma} for a job; the answer goes to {@code replyTo}. */
     public record Enqueue(String jobId, int seq, ImageBatch x, double sigma, ActorRef<JobActor.Command> replyTo) implements Command {}
 
-    public record Ready(ActorRef<Worker.Command> worker) implements Command {}
+    /** A worker is idle (it started, or restarted after a failure). */
+    public record Ready(ActorRef<Worker.Command> worker) implements Command, CborSerializable {}
 
-    public record WorkDone(long batchId, ActorRef<Worker.Command> worker, float[] values, long computeNanos) implements Command {}
+    /** A batch's result; the worker is idle again. */
+    public record WorkDone(long batchId, ActorRef<Worker.Command> worker, float[] values, long computeNanos)
+            implements Command, CborSerializable {}
 
-    public record WorkFailed(long batchId, ActorRef<Worker.Command> worker, String kind, String message) implements Command {}
+    public record WorkFailed(long batchId, ActorRef<Worker.Command> worker, String kind, String message)
+            implements Command, CborSerializable {}
 
     /** Forget a job's queued and running work (it was cancelled). */
     public record DropJob(String jobId) implements Command {}
@@ -247,7 +251,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
         long id = nextBatchId++;
         inFlight.put(id, new InFlight(worker, units, images.size(), waitSum / units.size()));
         worker.tell(new Worker.Work(id, ImageBatch.concat(images), sigmas.stream().mapToDouble(Double::doubleValue).toArray(),
-                List.copyOf(tiles)));
+                List.copyOf(tiles), getContext().getSelf()));
     }
 
     private Behavior<Command> onWorkDone(WorkDone done) {

@@ -4,8 +4,11 @@ import dev.phaseflow.models.Denoiser;
 import dev.phaseflow.pipeline.ModelSet;
 import dev.phaseflow.pipeline.RunReporter;
 import dev.phaseflow.pipeline.SampleEvent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -13,41 +16,77 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import reactor.core.publisher.FluxSink;
 
 /**
- * The engine's root: a batcher and a pool of pulling workers per model (workers on the
- * inference dispatcher, never the default one), the step router, and a job actor per request.
+ * The engine's root. On a frontend it runs a batcher per model, the step router and a job actor
+ * per request; on a worker it runs model workers on the inference dispatcher (never the default
+ * one). A single-process engine is both, its workers pulling straight from the local batchers;
+ * in a cluster, workers are sharded daemon processes that find the batchers by receptionist.
  */
 public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Command> {
     public static final String INFERENCE_DISPATCHER = "phaseflow.inference-dispatcher";
+    static final String WORKER_PROCESS = "phaseflow-workers";
 
     public sealed interface Command {}
 
     public record StartJob(RunReporter reporter, FluxSink<SampleEvent> sink) implements Command {}
 
+    /** Local: both roles in one process. Cluster: the node's roles. */
+    public record Deployment(boolean cluster, boolean frontend, boolean worker) {
+        public static final Deployment LOCAL = new Deployment(false, true, true);
+    }
+
     private final ActorRef<StepRouter.Command> router;
     private final EngineObserver observer;
     private long jobs;
 
-    public static Behavior<Command> create(ModelSet models, EngineConfig config, EngineObserver observer) {
-        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer));
+    public static Behavior<Command> create(ModelSet models, EngineConfig config, EngineObserver observer, Deployment deployment) {
+        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment));
     }
 
-    private EngineGuardian(ActorContext<Command> ctx, ModelSet models, EngineConfig config, EngineObserver observer) {
+    private EngineGuardian(ActorContext<Command> ctx, ModelSet models, EngineConfig config, EngineObserver observer,
+                           Deployment deployment) {
         super(ctx);
         this.observer = observer;
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
-        for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
-            String model = e.getKey();
-            ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(model, e.getValue(), config, observer), "batcher-" + model);
-            for (int i = 0; i < config.workersPerModel(); i++) {
-                ctx.spawn(Worker.create(model, e.getValue(), batcher), "worker-" + model + "-" + i,
-                        DispatcherSelector.fromConfig(INFERENCE_DISPATCHER));
+        if (deployment.frontend()) {
+            for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
+                ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(), config, observer),
+                        "batcher-" + e.getKey());
+                batchers.put(e.getKey(), batcher);
+                if (deployment.cluster()) {
+                    ctx.getSystem().receptionist().tell(Receptionist.register(Worker.batcherKey(e.getKey()), batcher));
+                }
             }
-            batchers.put(model, batcher);
         }
-        this.router = ctx.spawn(StepRouter.create(models, batchers, observer), "router");
+        if (deployment.cluster()) {
+            startWorkerProcesses(ctx, models, config);
+        } else {
+            batchers.forEach((model, batcher) -> {
+                for (int i = 0; i < config.workersPerModel(); i++) {
+                    ctx.spawn(Worker.create(model, models.denoiser(model), batcher), "worker-" + model + "-" + i,
+                            DispatcherSelector.fromConfig(INFERENCE_DISPATCHER));
+                }
+            });
+        }
+        this.router = deployment.frontend() ? ctx.spawn(StepRouter.create(models, batchers, observer), "router") : null;
+    }
+
+    /**
+     * workersPerModel workers of every model, spread by sharding over the worker nodes. Every node calls
+     * this (sharded daemon processes must be known cluster-wide); only worker nodes host them.
+     */
+    private static void startWorkerProcesses(ActorContext<Command> ctx, ModelSet models, EngineConfig config) {
+        List<String> names = new ArrayList<>(models.denoisers().keySet());
+        ShardedDaemonProcess.get(ctx.getSystem()).init(WorkerHost.Command.class, WORKER_PROCESS,
+                names.size() * config.workersPerModel(),
+                i -> WorkerHost.create(names.get(i % names.size()), models.denoiser(names.get(i % names.size()))),
+                ShardedDaemonProcessSettings.create(ctx.getSystem()).withRole(ClusterNode.WORKER),
+                Optional.of(new WorkerHost.Stop()));
     }
 
     @Override
@@ -56,6 +95,10 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
     }
 
     private Behavior<Command> onStart(StartJob start) {
+        if (router == null) {
+            start.sink().error(new IllegalStateException("this node has no frontend role; send requests to a frontend node"));
+            return this;
+        }
         getContext().spawn(JobActor.create(start.reporter(), start.sink(), router, observer), "job-" + (jobs++));
         return this;
     }

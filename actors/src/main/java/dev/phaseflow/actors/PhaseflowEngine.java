@@ -40,18 +40,49 @@ public final class PhaseflowEngine implements SamplingService {
     private int inFlightImages;
     private boolean closing;
 
+    private final ClusterNode node;
+
     private PhaseflowEngine(ModelSet models, EngineConfig config, SampleRequest.Limits limits, EngineObserver observer,
-                            AutoCloseable owned) {
+                            AutoCloseable owned, ClusterNode node) {
         this.models = models;
         this.config = config;
         this.limits = limits;
         this.observer = stats.andThen(observer);
         this.owned = owned;
-        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer), "phaseflow", pekkoConfig(config));
+        this.node = node;
+        EngineGuardian.Deployment deployment = node == null ? EngineGuardian.Deployment.LOCAL
+                : new EngineGuardian.Deployment(true, node.frontend(), node.worker());
+        Config pekko = pekkoConfig(config);
+        if (node != null) {
+            checkFrameSize(models, config);
+            pekko = node.pekkoConfig().withFallback(pekko);
+        }
+        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment),
+                ClusterNode.SYSTEM_NAME, pekko);
     }
 
     public static PhaseflowEngine create(ModelSet models, EngineConfig config, SampleRequest.Limits limits, EngineObserver observer) {
-        return new PhaseflowEngine(models, config, limits, observer, null);
+        return new PhaseflowEngine(models, config, limits, observer, null, null);
+    }
+
+    /** A node of a phaseflow cluster; requests go to frontend nodes. */
+    public static PhaseflowEngine cluster(ModelSet models, EngineConfig config, SampleRequest.Limits limits,
+                                          EngineObserver observer, ClusterNode node) {
+        return new PhaseflowEngine(models, config, limits, observer, null, node);
+    }
+
+    /** A model call's images and results cross nodes in one message each; they must fit Artery's frame. */
+    private static void checkFrameSize(ModelSet models, EngineConfig config) {
+        long bytes = 5L * config.maxBatch() * models.channels() * models.height() * models.width() + 64 * 1024;
+        if (bytes > ClusterNode.MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("maxBatch " + config.maxBatch() + " makes messages of about " + bytes
+                    + " bytes, above the cluster frame limit of " + ClusterNode.MAX_FRAME_BYTES + "; lower maxBatch");
+        }
+    }
+
+    /** The node's cluster address (cluster mode only). */
+    public String address() {
+        return system.address().toString();
     }
 
     public static PhaseflowEngine create(ModelSet models, EngineConfig config) {
@@ -62,7 +93,7 @@ public final class PhaseflowEngine implements SamplingService {
     public static PhaseflowEngine create(Path zooFolder, int tileSize, EngineConfig config, EngineObserver observer) {
         ModelZoo zoo = ModelZoo.open(zooFolder);
         try {
-            return new PhaseflowEngine(ModelSet.fromZoo(zoo, tileSize), config, SampleRequest.Limits.defaults(), observer, zoo);
+            return new PhaseflowEngine(ModelSet.fromZoo(zoo, tileSize), config, SampleRequest.Limits.defaults(), observer, zoo, null);
         } catch (RuntimeException e) {
             zoo.close();
             throw e;

@@ -1,5 +1,8 @@
 package dev.phaseflow.models;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,6 +11,8 @@ import java.util.List;
  * (clean data in [-1, 1]; noisy images are unbounded). The array is owned by the batch:
  * constructors copy nothing, so callers hand over arrays they no longer mutate.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class ImageBatch {
     private final int count;
     private final int channels;
@@ -15,7 +20,11 @@ public final class ImageBatch {
     private final int width;
     private final float[] data;
 
-    public ImageBatch(int count, int channels, int height, int width, float[] data) {
+    /** Also the wire form (cluster messages): the shape and the NCHW values. */
+    @JsonCreator
+    public ImageBatch(@JsonProperty("count") int count, @JsonProperty("channels") int channels,
+                      @JsonProperty("height") int height, @JsonProperty("width") int width,
+                      @JsonProperty("data") float[] data) {
         if (count < 0 || channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("image batch shape must be positive, got "
                     + Arrays.toString(new int[] {count, channels, height, width}));
