@@ -115,7 +115,8 @@ public final class CalibrateMain {
         try {
             return Integer.parseInt(options.get(name));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '--" + name + "' needs a whole number, got '" + options.get(name) + "'");
+            throw new IllegalArgumentException("option '--" + name + "' needs a whole number, got '" + options.get(name)
+                    + "'");
         }
     }
 

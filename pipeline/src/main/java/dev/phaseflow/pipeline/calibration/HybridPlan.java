@@ -24,7 +24,10 @@ import java.util.Map;
  * <li>{@link WindowSource#DELTA_PEAK}: when Delta never exceeds it either, the cell of Delta's maximum.</li>
  * </ol>
  * A grid point's cell runs between the geometric midpoints to its neighbours; the outermost cells
- * end at the grid's first and last sigma, so the window stays finite and above 0.
+ * end at the grid's first and last sigma, so the window stays finite and above 0. Delta is
+ * normalised by the spread of D_g, which shrinks like the denoisers' linear response at high
+ * noise, so Delta need not fall back to 0 above the window (it does not for exact models of the
+ * two-Gaussian mixture): a window from Delta may then reach the top of the grid.
  *
  * @param sigmas       the grid
  * @param chosen       the model at each grid sigma

@@ -46,7 +46,8 @@ public record ModelCosts(Map<String, Double> secondsPerImage, int batch, int run
         return measure(models, images, BATCH, WARMUP_RUNS, TIMED_RUNS);
     }
 
-    public static ModelCosts measure(Map<String, ? extends Denoiser> models, ImageBatch images, int batch, int warmup, int runs) {
+    public static ModelCosts measure(Map<String, ? extends Denoiser> models, ImageBatch images, int batch, int warmup,
+                                     int runs) {
         if (images.count() == 0 || batch < 1 || runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("model costs need images, batch >= 1, runs >= 1 and warmup >= 0, got "
                     + images.count() + " images, batch " + batch + ", runs " + runs + ", warmup " + warmup);

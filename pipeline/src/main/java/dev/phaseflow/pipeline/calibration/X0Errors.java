@@ -47,8 +47,8 @@ public record X0Errors(double[] sigmas, Map<String, double[]> mse, String global
      * Runs every model on the same noisy images at every grid sigma, {@code batchSize} images
      * (all at one sigma) per call.
      */
-    public static X0Errors measure(Map<String, ? extends Denoiser> models, ImageBatch clean, double[] sigmas, String globalModel,
-                                   String localModel, long seed, int batchSize) {
+    public static X0Errors measure(Map<String, ? extends Denoiser> models, ImageBatch clean, double[] sigmas,
+                                   String globalModel, String localModel, long seed, int batchSize) {
         if (!models.containsKey(globalModel) || !models.containsKey(localModel)) {
             throw new IllegalArgumentException("x0 errors: global model '" + globalModel + "' and local model '"
                     + localModel + "' must both be among the models " + models.keySet());
