@@ -1,0 +1,81 @@
+package dev.phaseflow.pipeline.calibration;
+
+import dev.phaseflow.pipeline.report.Figure;
+import dev.phaseflow.pipeline.report.Panel;
+import java.awt.Color;
+import java.util.Locale;
+import java.util.Map;
+
+/** calibration.png: x0 errors, Delta, CMI and Markov length over log sigma, the window and speciation marked. */
+final class CalibrationFigure {
+    private static final Color CLASS_MARKER = new Color(0x9467bd);
+
+    private CalibrationFigure() {}
+
+    static Figure of(CalibrationReport r) {
+        double[] sigma = r.grid();
+        String subtitle = String.format(Locale.ROOT, "%d images, tolerance %.2f: window [%.3g, %.3g] (%s), "
+                        + "%s: %.0f%% of steps global, speed-up %.2fx over global-only", r.images(), r.tolerance(),
+                r.plan().windowLo(), r.plan().windowHi(), r.plan().windowSource().id(), r.schedule().schedule(),
+                100 * r.schedule().globalShare(), r.schedule().speedUp());
+        Figure f = new Figure("Phase calibration: " + shortName(r.dataset()), 2).subtitle(subtitle).panelSize(620, 400);
+
+        Panel errors = f.panel("x0 error per model (mean squared, per pixel)").logX().logY().xLabel("σ")
+                .yLabel("E|D(x;σ) - x0|²");
+        for (Map.Entry<String, double[]> e : r.errors().mse().entrySet()) {
+            errors.line(e.getKey(), sigma, e.getValue());
+        }
+        errors.line("|D_g - D_l|²", sigma, r.errors().disagreement(), Color.GRAY);
+        marks(errors, r);
+
+        Panel delta = f.panel("Δ(σ): " + r.globalModel() + " vs " + r.localModel()).logX().xLabel("σ")
+                .yLabel("E|D_g - D_l|² / E|D_g - mean D_g|²");
+        delta.line("Δ", sigma, r.errors().delta());
+        delta.level(r.deltaThreshold(), "threshold " + r.deltaThreshold());
+        marks(delta, r);
+
+        Panel cmi = f.panel("Gaussian CMI I(A : C_r | B_r), central pixels").logX().logY().xLabel("σ")
+                .yLabel("nats");
+        double[][] byRadius = transpose(r.cmi().cmi());
+        for (int k = 0; k < byRadius.length; k++) {
+            cmi.line("r = " + r.cmi().radii()[k], sigma, byRadius[k]);
+        }
+        marks(cmi, r);
+
+        Panel xi = f.panel("Markov length ξ(σ), fit of log I = c - r/ξ").logX().xLabel("σ").yLabel("ξ (pixels)");
+        xi.line("ξ", sigma, r.cmi().markovLength());
+        marks(xi, r);
+        return f;
+    }
+
+    /** The window, sigma_s and the class-pair sigma_c range, on every panel. */
+    private static void marks(Panel p, CalibrationReport r) {
+        p.band(r.plan().windowLo(), r.plan().windowHi(), "window (" + r.plan().windowSource().id() + ")");
+        p.marker(r.spectralSigma(), String.format(Locale.ROOT, "σ_s = %.3g", r.spectralSigma()));
+        double[] range = r.classSigmaRange();
+        if (range.length == 2) {
+            p.marker(range[0], String.format(Locale.ROOT, "class σ_c min %.3g", range[0]), CLASS_MARKER);
+            if (range[1] > range[0]) {
+                p.marker(range[1], String.format(Locale.ROOT, "class σ_c max %.3g", range[1]), CLASS_MARKER);
+            }
+        }
+    }
+
+    private static double[][] transpose(double[][] m) {
+        int cols = m.length == 0 ? 0 : m[0].length;
+        double[][] t = new double[cols][m.length];
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j][i] = m[i][j];
+            }
+        }
+        return t;
+    }
+
+    /** The last two path elements of a data source (a full path is long for a title). */
+    private static String shortName(String source) {
+        java.nio.file.Path p = java.nio.file.Path.of(source);
+        int n = p.getNameCount();
+        return n >= 2 ? p.subpath(n - 2, n).toString() : source;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.phaseflow.pipeline.calibration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phaseflow.pipeline.routing.RouterPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a calibration run measured and chose.
+ *
+ * @param dataset          where the images came from
+ * @param images           images the x0 errors average over
+ * @param statisticsImages images the covariance and class pairs were computed from
+ * @param seed             of the noise
+ * @param tolerance        relative x0-error slack of the plan
+ * @param deltaThreshold   Delta threshold of the fall-back window
+ * @param globalModel      the plan's global model
+ * @param localModel       the plan's local model
+ * @param topEigenvalue    Lambda_max of the data covariance
+ * @param spectralSigma    sigma_s = sqrt(Lambda_max)
+ * @param classPairs       two-class speciation of every class pair (empty without labels)
+ * @param cmi              the Gaussian CMI profile and Markov length along the grid
+ * @param errors           x0 errors per model, Delta and disagreement along the grid
+ * @param costs            seconds per image per model
+ * @param plan             the chosen plan and window
+ * @param schedule         what the plan implies for the reference 50-step Karras schedule
+ */
+public record CalibrationReport(String dataset, int images, int statisticsImages, long seed, double tolerance,
+                                double deltaThreshold, String globalModel, String localModel, double topEigenvalue,
+                                double spectralSigma, List<ClassPairSpeciation> classPairs, GaussianCmi.Profile cmi,
+                                X0Errors errors, ModelCosts costs, HybridPlan plan, ScheduleEstimate schedule) {
+
+    public static final String JSON_FILE = "calibration.json";
+    public static final String PNG_FILE = "calibration.png";
+    static final String FILES = RouterPlan.FILE_NAME + ", " + JSON_FILE + " and " + PNG_FILE;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public CalibrationReport {
+        classPairs = List.copyOf(classPairs);
+    }
+
+    /** The grid of sigmas everything was measured on. */
+    public double[] grid() {
+        return errors.sigmas();
+    }
+
+    /** Smallest and largest sigma_c over the class pairs that speciate; empty when none does. */
+    public double[] classSigmaRange() {
+        double[] range = classPairs.stream().filter(ClassPairSpeciation::speciates)
+                .mapToDouble(ClassPairSpeciation::sigmaC).sorted().toArray();
+        return range.length == 0 ? new double[0] : new double[] {range[0], range[range.length - 1]};
+    }
+
+    /** The router plan, carrying a summary of this report as its {@code calibration} field. */
+    public RouterPlan routerPlan() {
+        return new RouterPlan(globalModel, localModel, plan.windowLo(), plan.windowHi(), plan.intervals(), summary());
+    }
+
+    /** Writes router.json, calibration.json and calibration.png into the folder (created if needed). */
+    public void write(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        routerPlan().write(folder.resolve(RouterPlan.FILE_NAME));
+        Files.writeString(folder.resolve(JSON_FILE), JSON.writeValueAsString(toJson()) + "\n");
+        CalibrationFigure.of(this).writePng(folder.resolve(PNG_FILE));
+    }
+
+    /** The short summary stored in router.json. */
+    public ObjectNode summary() {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("dataset", dataset);
+        s.put("images", images);
+        s.put("grid_points", grid().length);
+        s.put("grid_min", grid()[0]);
+        s.put("grid_max", grid()[grid().length - 1]);
+        s.put("tolerance", tolerance);
+        put(s, "sigma_s", spectralSigma);
+        ObjectNode window = s.putObject("window");
+        window.put("sigma_lo", plan.windowLo());
+        window.put("sigma_hi", plan.windowHi());
+        window.put("source", plan.windowSource().id());
+        s.put("schedule", schedule.schedule());
+        s.put("global_share", schedule.globalShare());
+        put(s, "speed_up", schedule.speedUp());
+        s.set("seconds_per_image", costsJson());
+        s.put("costs_measured", costs.measured());
+        return s;
+    }
+
+    /** Everything: the content of calibration.json. */
+    public ObjectNode toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("dataset", dataset);
+        root.put("images", images);
+        root.put("statistics_images", statisticsImages);
+        root.put("seed", seed);
+        root.put("tolerance", tolerance);
+        root.put("delta_threshold", deltaThreshold);
+        root.put("global_model", globalModel);
+        root.put("local_model", localModel);
+        root.set("grid", array(grid()));
+
+        ObjectNode data = root.putObject("data");
+        put(data, "top_eigenvalue", topEigenvalue);
+        put(data, "sigma_s", spectralSigma);
+        ArrayNode pairs = data.putArray("class_pairs");
+        for (ClassPairSpeciation p : classPairs) {
+            ObjectNode n = pairs.addObject();
+            n.put("class_a", p.classA());
+            n.put("class_b", p.classB());
+            n.put("name_a", p.nameA());
+            n.put("name_b", p.nameB());
+            put(n, "a", p.a());
+            put(n, "s2", p.s2());
+            put(n, "sigma_c", p.sigmaC());
+            n.put("speciates", p.speciates());
+        }
+        double[] range = classSigmaRange();
+        data.set("class_sigma_c_range", range.length == 0 ? JSON.nullNode() : array(range));
+
+        ObjectNode cmiNode = root.putObject("cmi");
+        ArrayNode radii = cmiNode.putArray("radii");
+        for (int r : cmi.radii()) {
+            radii.add(r);
+        }
+        ArrayNode bySigma = cmiNode.putArray("by_sigma");
+        for (double[] row : cmi.cmi()) {
+            bySigma.add(array(row));
+        }
+        cmiNode.set("markov_length", array(cmi.markovLength()));
+
+        ObjectNode errorsNode = root.putObject("x0_mse");
+        for (Map.Entry<String, double[]> e : errors.mse().entrySet()) {
+            errorsNode.set(e.getKey(), array(e.getValue()));
+        }
+        root.set("delta", array(errors.delta()));
+        root.set("disagreement", array(errors.disagreement()));
+
+        ObjectNode costsNode = root.putObject("costs");
+        costsNode.set("seconds_per_image", costsJson());
+        costsNode.put("measured", costs.measured());
+        costsNode.put("batch", costs.batch());
+        costsNode.put("runs", costs.runs());
+
+        ObjectNode planNode = root.putObject("plan");
+        ArrayNode chosen = planNode.putArray("chosen");
+        for (String c : plan.chosen()) {
+            chosen.add(c);
+        }
+        planNode.set("router", routerPlan().toJson().without("calibration"));
+        ObjectNode window = planNode.putObject("window");
+        window.put("sigma_lo", plan.windowLo());
+        window.put("sigma_hi", plan.windowHi());
+        window.put("source", plan.windowSource().id());
+        ObjectNode sched = planNode.putObject("schedule");
+        sched.put("name", schedule.schedule());
+        sched.put("steps", schedule.steps());
+        sched.put("global_steps", schedule.globalSteps());
+        sched.put("global_share", schedule.globalShare());
+        put(sched, "plan_seconds_per_image", schedule.planSeconds());
+        put(sched, "global_seconds_per_image", schedule.globalSeconds());
+        put(sched, "speed_up", schedule.speedUp());
+        return root;
+    }
+
+    private ObjectNode costsJson() {
+        ObjectNode n = JSON.createObjectNode();
+        costs.secondsPerImage().forEach(n::put);
+        return n;
+    }
+
+    /** Non-finite values (undefined Markov length, Delta) become null: JSON has no NaN. */
+    private static ArrayNode array(double[] values) {
+        ArrayNode a = JSON.createArrayNode();
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                a.add(v);
+            } else {
+                a.addNull();
+            }
+        }
+        return a;
+    }
+
+    private static void put(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+}
