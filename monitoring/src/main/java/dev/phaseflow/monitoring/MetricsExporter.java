@@ -30,6 +30,9 @@ public final class MetricsExporter implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Content type of the Prometheus text format (0.0.4) that {@link #writeText} writes. */
     public static final String TEXT_CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+    /** The writers are immutable: set up once. */
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
     private final HTTPServer server;
     private final String host;
@@ -89,7 +92,7 @@ public final class MetricsExporter implements AutoCloseable {
      * text, OpenMetrics or protobuf; text when the header is null or asks for nothing known).
      */
     public static Exposition render(PrometheusRegistry registry, String acceptHeader) {
-        ExpositionFormatWriter writer = ExpositionFormats.init().findWriter(acceptHeader);
+        ExpositionFormatWriter writer = FORMATS.findWriter(acceptHeader);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             writer.write(out, registry.scrape());
@@ -101,7 +104,7 @@ public final class MetricsExporter implements AutoCloseable {
 
     /** Writes {@code registry} in the Prometheus text format; send with {@link #TEXT_CONTENT_TYPE}. */
     public static void writeText(PrometheusRegistry registry, OutputStream out) throws IOException {
-        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        TEXT.write(out, registry.scrape());
     }
 
     /** {@code registry} in the Prometheus text format, as a string. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A real Prometheus server for tests: started on a free loopback port with its config and TSDB in
@@ -215,11 +216,7 @@ public final class PrometheusServer implements AutoCloseable {
         return Double.parseDouble(sample.path("value").path(1).asText());
     }
 
-    private interface Probe {
-        JsonNode get();
-    }
-
-    private JsonNode await(String what, Probe probe, Predicate<JsonNode> until, Duration timeout)
+    private JsonNode await(String what, Supplier<JsonNode> probe, Predicate<JsonNode> until, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
