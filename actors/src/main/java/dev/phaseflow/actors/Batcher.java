@@ -36,8 +36,9 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
 
     public sealed interface Command {}
 
-    /** Denoise {@code x} at {@code sigma} for a job; the answer goes to {@code replyTo}. */
-    public record Enqueue(String jobId, int seq, ImageBatch x, double sigma, ActorRef<JobActor.Command> replyTo) implements Command {}
+    /** Denoise {@code x} at {@code sigma} for a job; the answer goes to {@code replyTo}. Shadow work is a diagnostic. */
+    public record Enqueue(String jobId, int seq, ImageBatch x, double sigma, ActorRef<JobActor.Command> replyTo,
+                          boolean shadow) implements Command {}
 
     /** A worker is idle (it started, or restarted after a failure). */
     public record Ready(ActorRef<Worker.Command> worker) implements Command, CborSerializable {}
@@ -63,6 +64,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
         final ImageBatch x;
         final double sigma;
         final ActorRef<JobActor.Command> replyTo;
+        final boolean shadow;
         final float[] x0;
         final int unitsPerImage;
         int unitsLeft;
@@ -74,6 +76,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
             x = e.x();
             sigma = e.sigma();
             replyTo = e.replyTo();
+            shadow = e.shadow();
             x0 = new float[e.x().data().length];
             unitsPerImage = units / e.x().count();
             unitsLeft = units;
@@ -282,7 +285,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
                 if (--ev.unitsLeft == 0) {
                     ev.closed = true;
                     ev.replyTo.tell(new JobActor.Evaluated(ev.seq, new ImageBatch(x.count(), x.channels(), x.height(),
-                            x.width(), ev.x0), model));
+                            x.width(), ev.x0), model, ev.shadow));
                 }
             }
             offset += size;
@@ -330,7 +333,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
                 ev.closed = true;
                 queue.removeIf(q -> q.evaluation == ev);
                 ev.replyTo.tell(new JobActor.EvaluationFailed(ev.seq, "model '" + model + "' failed " + u.attempts
-                        + " times at sigma " + ev.sigma + ": " + reason));
+                        + " times at sigma " + ev.sigma + ": " + reason, ev.shadow));
                 continue;
             }
             u.avoid = failedWorker;

@@ -41,17 +41,28 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
     }
 
     private final ActorRef<StepRouter.Command> router;
+    private final ModelSet models;
     private final EngineObserver observer;
+    private final EngineDiagnostics diagnostics;
+    private final ActorRef<CommitmentClassifier.Command> classifier;
     private long jobs;
 
-    public static Behavior<Command> create(ModelSet models, EngineConfig config, EngineObserver observer, Deployment deployment) {
-        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment));
+    /** {@code diagnostics} may be null. */
+    public static Behavior<Command> create(ModelSet models, EngineConfig config, EngineObserver observer, Deployment deployment,
+                                           EngineDiagnostics diagnostics) {
+        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment, diagnostics));
     }
 
     private EngineGuardian(ActorContext<Command> ctx, ModelSet models, EngineConfig config, EngineObserver observer,
-                           Deployment deployment) {
+                           Deployment deployment, EngineDiagnostics diagnostics) {
         super(ctx);
+        this.models = models;
         this.observer = observer;
+        this.diagnostics = diagnostics;
+        this.classifier = deployment.frontend() && diagnostics != null && diagnostics.classifier().isPresent()
+                ? ctx.spawn(CommitmentClassifier.create(diagnostics.classifier().get(), diagnostics.diagnostics().commitment()),
+                        "commitment-classifier", DispatcherSelector.fromConfig(INFERENCE_DISPATCHER))
+                : null;
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
         if (deployment.frontend()) {
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
@@ -99,7 +110,8 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             start.sink().error(new IllegalStateException("this node has no frontend role; send requests to a frontend node"));
             return this;
         }
-        getContext().spawn(JobActor.create(start.reporter(), start.sink(), router, observer), "job-" + (jobs++));
+        getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router, observer, diagnostics, classifier),
+                "job-" + (jobs++));
         return this;
     }
 }

@@ -1,13 +1,17 @@
 package dev.phaseflow.actors;
 
 import dev.phaseflow.models.ImageBatch;
+import dev.phaseflow.pipeline.ModelSet;
 import dev.phaseflow.pipeline.RunReporter;
 import dev.phaseflow.pipeline.SampleEvent;
 import dev.phaseflow.pipeline.SamplingException;
+import dev.phaseflow.pipeline.routing.Route;
 import dev.phaseflow.pipeline.sampling.SamplingRun;
 import dev.phaseflow.pipeline.sampling.Solver;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -20,15 +24,17 @@ import reactor.core.publisher.FluxSink;
  * One request: holds its {@link SamplingRun} (x, step index, solver history), asks the step
  * router for each evaluation, applies the solver update, and emits events into the request's
  * sink only as the subscriber asks for them. While events wait for demand the job computes
- * nothing more, so a slow reader slows its own job and nobody else's.
+ * nothing more, so a slow reader slows its own job and nobody else's. With diagnostics on, some
+ * evaluations are shadowed by the other route's model and some requests' x0 estimates are
+ * classified; neither touches the run.
  */
 public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     public sealed interface Command {}
 
-    public record Evaluated(int seq, ImageBatch x0, String model) implements Command {}
+    public record Evaluated(int seq, ImageBatch x0, String model, boolean shadow) implements Command {}
 
-    public record EvaluationFailed(int seq, String message) implements Command {}
+    public record EvaluationFailed(int seq, String message, boolean shadow) implements Command {}
 
     /** The subscriber asked for more events. */
     record Demand() implements Command {}
@@ -36,28 +42,42 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     /** The subscriber cancelled. */
     record Cancelled() implements Command {}
 
+    /** The served side of a shadowed evaluation, waiting for the other model's answer. */
+    private record Shadow(double sigma, Route servedRoute, ImageBatch served) {}
+
     private final RunReporter reporter;
+    private final ModelSet models;
     private final FluxSink<SampleEvent> sink;
     private final ActorRef<StepRouter.Command> router;
     private final EngineObserver observer;
+    private final EngineDiagnostics diagnostics;
+    private final ActorRef<CommitmentClassifier.Command> classifier;
     private final SamplingRun run;
     private final Deque<SampleEvent> outbox = new ArrayDeque<>();
+    private final Map<Integer, Shadow> shadows = new HashMap<>();
     private final long startNanos = System.nanoTime();
     private int seq;
     private boolean awaiting;
 
-    public static Behavior<Command> create(RunReporter reporter, FluxSink<SampleEvent> sink,
-                                           ActorRef<StepRouter.Command> router, EngineObserver observer) {
-        return Behaviors.setup(ctx -> new JobActor(ctx, reporter, sink, router, observer));
+    /** {@code diagnostics} and {@code classifier} may be null (no diagnostics, no commitment tracking). */
+    public static Behavior<Command> create(RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
+                                           ActorRef<StepRouter.Command> router, EngineObserver observer,
+                                           EngineDiagnostics diagnostics, ActorRef<CommitmentClassifier.Command> classifier) {
+        return Behaviors.setup(ctx -> new JobActor(ctx, reporter, models, sink, router, observer, diagnostics, classifier));
     }
 
-    private JobActor(ActorContext<Command> ctx, RunReporter reporter, FluxSink<SampleEvent> sink,
-                     ActorRef<StepRouter.Command> router, EngineObserver observer) {
+    private JobActor(ActorContext<Command> ctx, RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
+                     ActorRef<StepRouter.Command> router, EngineObserver observer, EngineDiagnostics diagnostics,
+                     ActorRef<CommitmentClassifier.Command> classifier) {
         super(ctx);
         this.reporter = reporter;
+        this.models = models;
         this.sink = sink;
         this.router = router;
         this.observer = observer;
+        this.diagnostics = diagnostics;
+        this.classifier = classifier != null && diagnostics != null && diagnostics.tracksCommitment(reporter.requestId())
+                ? classifier : null;
         this.run = reporter.newRun();
         observer.requestStarted(reporter.requestId(), reporter.request().count());
         sink.onRequest(n -> ctx.getSelf().tell(new Demand()));
@@ -77,14 +97,23 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> onEvaluated(Evaluated e) {
+        if (e.shadow()) {
+            return onShadowEvaluated(e);
+        }
         if (e.seq() != seq || !awaiting) {
             return this; // a late answer to work that was retried
         }
         awaiting = false;
-        seq++;
         try {
+            maybeShadow(run.pending(), e);
+            seq++;
             reporter.evaluated(e.model());
-            run.accept(e.x0(), e.model()).ifPresent(step -> outbox.add(reporter.step(step)));
+            run.accept(e.x0(), e.model()).ifPresent(step -> {
+                outbox.add(reporter.step(step));
+                if (classifier != null) {
+                    classifier.tell(new CommitmentClassifier.Classify(reporter.requestId(), step.sigma(), step.x0()));
+                }
+            });
             if (run.done()) {
                 outbox.addAll(reporter.images(run.x(), 0));
                 outbox.add(reporter.completed());
@@ -93,6 +122,29 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             return fail("sampling failed: " + ex.getMessage());
         }
         return advance();
+    }
+
+    /** On the steps the diagnostics pick, asks the other route's model to denoise the same x. */
+    private void maybeShadow(Solver.Evaluation evaluation, Evaluated served) {
+        if (diagnostics == null || !diagnostics.diagnostics().shouldShadow(reporter.requestId(), seq)) {
+            return;
+        }
+        Route route = models.route(served.model());
+        String other = route == Route.LOCAL ? models.plan().globalModel() : models.plan().localModel();
+        shadows.put(seq, new Shadow(evaluation.sigma(), route, served.x0()));
+        router.tell(new StepRouter.RouteStep(reporter.requestId(), seq, reporter.request().mode(), evaluation.x(),
+                evaluation.sigma(), getContext().getSelf(), other));
+    }
+
+    private Behavior<Command> onShadowEvaluated(Evaluated e) {
+        Shadow s = shadows.remove(e.seq());
+        if (s != null) {
+            ImageBatch global = s.servedRoute() == Route.GLOBAL ? s.served() : e.x0();
+            ImageBatch local = s.servedRoute() == Route.GLOBAL ? e.x0() : s.served();
+            diagnostics.diagnostics().recordShadow(s.sigma(), s.servedRoute().id(), global.data(), local.data(),
+                    global.count(), global.imageSize());
+        }
+        return this;
     }
 
     /** Emits what demand allows; asks for the next evaluation once everything is out; completes at the end. */
@@ -108,6 +160,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (run.done()) {
             sink.complete();
+            if (classifier != null) {
+                classifier.tell(new CommitmentClassifier.Finish(reporter.requestId()));
+            }
             observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.COMPLETED, reporter.request().count(),
                     System.nanoTime() - startNanos);
             return Behaviors.stopped();
@@ -115,16 +170,21 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         Solver.Evaluation next = run.pending();
         awaiting = true;
         router.tell(new StepRouter.RouteStep(reporter.requestId(), seq, reporter.request().mode(), next.x(), next.sigma(),
-                getContext().getSelf()));
+                getContext().getSelf(), null));
         return this;
     }
 
     private Behavior<Command> onFailed(EvaluationFailed f) {
+        if (f.shadow()) {
+            shadows.remove(f.seq());
+            return this;
+        }
         return f.seq() == seq ? fail(f.message()) : this;
     }
 
     private Behavior<Command> fail(String message) {
         router.tell(new StepRouter.DropJob(reporter.requestId()));
+        abandonCommitment();
         sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
         observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
                 System.nanoTime() - startNanos);
@@ -133,8 +193,15 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     private Behavior<Command> onCancelled() {
         router.tell(new StepRouter.DropJob(reporter.requestId()));
+        abandonCommitment();
         observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.CANCELLED, reporter.request().count(),
                 System.nanoTime() - startNanos);
         return Behaviors.stopped();
+    }
+
+    private void abandonCommitment() {
+        if (classifier != null) {
+            classifier.tell(new CommitmentClassifier.Abandon(reporter.requestId()));
+        }
     }
 }

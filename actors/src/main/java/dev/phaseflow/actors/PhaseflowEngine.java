@@ -41,15 +41,16 @@ public final class PhaseflowEngine implements SamplingService {
     private boolean closing;
 
     private final ClusterNode node;
+    private final EngineDiagnostics diagnostics;
 
-    private PhaseflowEngine(ModelSet models, EngineConfig config, SampleRequest.Limits limits, EngineObserver observer,
-                            AutoCloseable owned, ClusterNode node) {
-        this.models = models;
-        this.config = config;
-        this.limits = limits;
-        this.observer = stats.andThen(observer);
-        this.owned = owned;
-        this.node = node;
+    private PhaseflowEngine(Builder b) {
+        this.models = b.models;
+        this.config = b.config;
+        this.limits = b.limits;
+        this.observer = stats.andThen(b.observer);
+        this.owned = b.owned;
+        this.node = b.node;
+        this.diagnostics = b.diagnostics;
         EngineGuardian.Deployment deployment = node == null ? EngineGuardian.Deployment.LOCAL
                 : new EngineGuardian.Deployment(true, node.frontend(), node.worker());
         Config pekko = pekkoConfig(config);
@@ -57,18 +58,75 @@ public final class PhaseflowEngine implements SamplingService {
             checkFrameSize(models, config);
             pekko = node.pekkoConfig().withFallback(pekko);
         }
-        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment),
+        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment, diagnostics),
                 ClusterNode.SYSTEM_NAME, pekko);
     }
 
+    /** Starts building an engine over these models (defaults: EngineConfig.defaults(), default limits, no observer). */
+    public static Builder builder(ModelSet models) {
+        return new Builder(models);
+    }
+
+    /** Engine options. */
+    public static final class Builder {
+        private final ModelSet models;
+        private EngineConfig config = EngineConfig.defaults();
+        private SampleRequest.Limits limits = SampleRequest.Limits.defaults();
+        private EngineObserver observer = EngineObserver.NONE;
+        private EngineDiagnostics diagnostics;
+        private ClusterNode node;
+        private AutoCloseable owned;
+
+        private Builder(ModelSet models) {
+            this.models = models;
+        }
+
+        public Builder config(EngineConfig c) {
+            config = c;
+            return this;
+        }
+
+        public Builder limits(SampleRequest.Limits l) {
+            limits = l;
+            return this;
+        }
+
+        public Builder observer(EngineObserver o) {
+            observer = o;
+            return this;
+        }
+
+        /** Shadow evaluation and class commitment (see {@link EngineDiagnostics}). */
+        public Builder diagnostics(EngineDiagnostics d) {
+            diagnostics = d;
+            return this;
+        }
+
+        /** Runs as a node of a cluster instead of a single process. */
+        public Builder cluster(ClusterNode n) {
+            node = n;
+            return this;
+        }
+
+        /** Something the engine closes after itself (the zoo it was built from). */
+        public Builder owning(AutoCloseable resource) {
+            owned = resource;
+            return this;
+        }
+
+        public PhaseflowEngine build() {
+            return new PhaseflowEngine(this);
+        }
+    }
+
     public static PhaseflowEngine create(ModelSet models, EngineConfig config, SampleRequest.Limits limits, EngineObserver observer) {
-        return new PhaseflowEngine(models, config, limits, observer, null, null);
+        return builder(models).config(config).limits(limits).observer(observer).build();
     }
 
     /** A node of a phaseflow cluster; requests go to frontend nodes. */
     public static PhaseflowEngine cluster(ModelSet models, EngineConfig config, SampleRequest.Limits limits,
                                           EngineObserver observer, ClusterNode node) {
-        return new PhaseflowEngine(models, config, limits, observer, null, node);
+        return builder(models).config(config).limits(limits).observer(observer).cluster(node).build();
     }
 
     /** A model call's images and results cross nodes in one message each; they must fit Artery's frame. */
@@ -93,11 +151,16 @@ public final class PhaseflowEngine implements SamplingService {
     public static PhaseflowEngine create(Path zooFolder, int tileSize, EngineConfig config, EngineObserver observer) {
         ModelZoo zoo = ModelZoo.open(zooFolder);
         try {
-            return new PhaseflowEngine(ModelSet.fromZoo(zoo, tileSize), config, SampleRequest.Limits.defaults(), observer, zoo, null);
+            return builder(ModelSet.fromZoo(zoo, tileSize)).config(config).observer(observer).owning(zoo).build();
         } catch (RuntimeException e) {
             zoo.close();
             throw e;
         }
+    }
+
+    /** The engine's diagnostics, if it has any. */
+    public java.util.Optional<EngineDiagnostics> diagnostics() {
+        return java.util.Optional.ofNullable(diagnostics);
     }
 
     static Config pekkoConfig(EngineConfig config) {

@@ -16,8 +16,9 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
 
     public sealed interface Command {}
 
+    /** An evaluation of a job; a shadow evaluation names its model (the other route's) and is not a step. */
     public record RouteStep(String jobId, int seq, Mode mode, ImageBatch x, double sigma,
-                            ActorRef<JobActor.Command> replyTo) implements Command {}
+                            ActorRef<JobActor.Command> replyTo, String shadowModel) implements Command {}
 
     public record DropJob(String jobId) implements Command {}
 
@@ -46,9 +47,12 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
     }
 
     private Behavior<Command> onRoute(RouteStep step) {
-        String model = models.modelFor(step.mode(), step.sigma());
-        observer.stepRouted(models.route(model), model);
-        batchers.get(model).tell(new Batcher.Enqueue(step.jobId(), step.seq(), step.x(), step.sigma(), step.replyTo()));
+        boolean shadow = step.shadowModel() != null;
+        String model = shadow ? step.shadowModel() : models.modelFor(step.mode(), step.sigma());
+        if (!shadow) {
+            observer.stepRouted(models.route(model), model);
+        }
+        batchers.get(model).tell(new Batcher.Enqueue(step.jobId(), step.seq(), step.x(), step.sigma(), step.replyTo(), shadow));
         return this;
     }
 

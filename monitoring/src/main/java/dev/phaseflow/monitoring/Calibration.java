@@ -7,8 +7,17 @@ package dev.phaseflow.monitoring;
  * @param windowHi            upper edge of the transition window (sigma)
  * @param spectralSpeciation  sigma_s, the spectral speciation time; NaN when not measured
  */
-public record Calibration(double windowLo, double windowHi, double spectralSpeciation) {
+public record Calibration(double windowLo, double windowHi, double spectralSpeciation, double dataVariance) {
+
+    /** Without a measured data variance: Delta then falls back to the batch spread of D_g. */
+    public Calibration(double windowLo, double windowHi, double spectralSpeciation) {
+        this(windowLo, windowHi, spectralSpeciation, Double.NaN);
+    }
+
     public Calibration {
+        if (!Double.isNaN(dataVariance) && !(dataVariance > 0 && Double.isFinite(dataVariance))) {
+            throw new IllegalArgumentException("data variance must be finite and > 0 (or NaN), got " + dataVariance);
+        }
         if (!(windowLo > 0) || !(windowHi > windowLo) || Double.isInfinite(windowHi)) {
             throw new IllegalArgumentException("need 0 < window_lo < window_hi < infinity, got [" + windowLo + ", "
                     + windowHi + "]");

@@ -108,7 +108,7 @@ public final class PhaseDiagnostics {
                                int imageSize) {
         Routes.check(route);
         Checks.nonNegative("sigma", sigma);
-        double delta = ShadowDelta.compute(globalX0, localX0, images, imageSize);
+        double delta = ShadowDelta.compute(globalX0, localX0, images, imageSize, calibration().dataVariance());
         shadows.labelValues(route).inc();
         if (Double.isNaN(delta)) {
             undefined.inc();

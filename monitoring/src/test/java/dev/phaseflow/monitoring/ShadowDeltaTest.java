@@ -51,4 +51,13 @@ class ShadowDeltaTest {
         assertThrows(IllegalArgumentException.class, () -> ShadowDelta.compute(null, new float[4], 2, 2));
         assertThrows(IllegalArgumentException.class, () -> ShadowDelta.compute(new float[0], new float[0], 0, 2));
     }
+
+    @Test
+    void normalisedByTheDataVarianceWhenKnown() {
+        float[] global = {1, 2, 3, 4};
+        float[] local = {1, 2, 3, 6};
+        // mean squared difference 4 / 4 = 1, over a data variance of 0.5
+        assertEquals(2.0, ShadowDelta.compute(global, local, 2, 2, 0.5));
+        assertEquals(ShadowDelta.compute(global, local, 2, 2), ShadowDelta.compute(global, local, 2, 2, Double.NaN));
+    }
 }

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param localModel       the plan's local model
  * @param topEigenvalue    Lambda_max of the data covariance
  * @param spectralSigma    sigma_s = sqrt(Lambda_max)
+ * @param dataVariance     mean per-pixel variance of the clean data (trace of the covariance / pixels); the live
+ *                         Delta divides the models' disagreement by it
  * @param classPairs       two-class speciation of every class pair (empty without labels)
  * @param cmi              the Gaussian CMI profile and Markov length along the grid
  * @param errors           x0 errors per model, Delta and disagreement along the grid
@@ -33,7 +35,7 @@ import java.util.Map;
  */
 public record CalibrationReport(String dataset, int images, int statisticsImages, long seed, double tolerance,
                                 double deltaThreshold, String globalModel, String localModel, double topEigenvalue,
-                                double spectralSigma, List<ClassPairSpeciation> classPairs, GaussianCmi.Profile cmi,
+                                double spectralSigma, double dataVariance, List<ClassPairSpeciation> classPairs, GaussianCmi.Profile cmi,
                                 X0Errors errors, ModelCosts costs, HybridPlan plan, ScheduleEstimate schedule) {
 
     public static final String JSON_FILE = "calibration.json";
@@ -80,6 +82,7 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
         s.put("grid_max", grid()[grid().length - 1]);
         s.put("tolerance", tolerance);
         put(s, "sigma_s", spectralSigma);
+        put(s, "data_variance", dataVariance);
         ObjectNode window = s.putObject("window");
         window.put("sigma_lo", plan.windowLo());
         window.put("sigma_hi", plan.windowHi());

@@ -66,6 +66,6 @@ public final class Calibrator {
                 ScheduleEstimate.referenceSchedule(), plan.intervals(), config.globalModel(), costs);
         return new CalibrationReport(data.source(), held.count(), statsData.count(), config.seed(), config.tolerance(),
                 config.deltaThreshold(), config.globalModel(), config.localModel(), stats.topEigenvalue(),
-                stats.spectralSigma(), pairs, cmi, errors, costs, plan, schedule);
+                stats.spectralSigma(), stats.totalVariance() / stats.dimension(), pairs, cmi, errors, costs, plan, schedule);
     }
 }
