@@ -73,6 +73,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--work", default=os.path.join(os.path.dirname(__file__), "out"))
+    p.add_argument("--export-only", action="store_true",
+                   help="export the latest checkpoint (EMA weights) without training further")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -96,6 +98,11 @@ def main():
         sched.load_state_dict(state["sched"]); g.set_state(state["rng"]); torch.set_rng_state(state["torch_rng"])
         log, start_step, seconds = state["log"], state["step"], state["seconds"]
         print(f"resumed {name} at step {start_step}", flush=True)
+    if args.export_only:
+        if start_step == 0:
+            raise SystemExit(f"no checkpoint {ckpt} to export")
+        export(name, role, ema, log, args, seconds, test, start_step)
+        return
     t_max = fmnist.sigma_to_t(torch.tensor(fmnist.SIGMA_MAX)).item()
     perm, pos = torch.randperm(len(train), generator=g), 0
     for _ in range(start_step * args.batch // len(train)):
@@ -137,10 +144,10 @@ def main():
                         "sched": sched.state_dict(), "rng": g.get_state(), "torch_rng": torch.get_rng_state(),
                         "log": log, "step": step + 1, "seconds": seconds}, ckpt)
             tick = time.time()
-    export(name, role, ema, log, args, seconds, test)
+    export(name, role, ema, log, args, seconds, test, args.steps)
 
 
-def export(name, role, net, log, args, seconds, test):
+def export(name, role, net, log, args, seconds, test, steps):
     folder = os.path.join(fmnist.ZOO_DIR, name)
     os.makedirs(folder, exist_ok=True)
     net.eval()
@@ -178,7 +185,7 @@ def export(name, role, net, log, args, seconds, test):
         "noise": {"convention": "vp-cosine", "s": fmnist.COSINE_S, "t_range": [0.0, 1.0],
                   "sigma_min": fmnist.SIGMA_MIN, "sigma_max": fmnist.SIGMA_MAX},
         "parameters": params,
-        "training": {"steps": args.steps, "batch": args.batch, "lr": args.lr, "ema": args.ema,
+        "training": {"steps": steps, "batch": args.batch, "lr": args.lr, "ema": args.ema,
                      "seed": args.seed, "threads": args.threads, "seconds": round(seconds, 1),
                      "final_loss": log["loss"][-1][1] if log["loss"] else None,
                      "loss": "mse on v (x0-weighted by (1+sigma^2)/sigma^2)"},
