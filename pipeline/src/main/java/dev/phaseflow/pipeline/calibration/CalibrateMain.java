@@ -7,11 +7,13 @@ import dev.phaseflow.models.ModelRole;
 import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.models.SessionConfig;
 import dev.phaseflow.models.data.Datasets;
-import dev.phaseflow.models.data.LabelledImages;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 /**
  * Calibrates every denoiser of a zoo on the Fashion-MNIST test split and writes router.json,
@@ -47,36 +49,46 @@ public final class CalibrateMain {
         Path zooFolder = options.containsKey("zoo") ? Path.of(options.get("zoo")) : ModelZoo.defaultFolder();
         Path out = options.containsKey("out") ? Path.of(options.get("out")) : DEFAULT_OUT;
         try (ModelZoo zoo = ModelZoo.open(zooFolder, SessionConfig.defaults())) {
-            String global = options.containsKey("global") ? options.get("global")
-                    : defaultModel(zoo, ModelRole.GLOBAL, DEFAULT_GLOBAL);
-            String local = options.containsKey("local") ? options.get("local")
-                    : defaultModel(zoo, ModelRole.LOCAL, DEFAULT_LOCAL);
-            Map<String, Denoiser> models = new LinkedHashMap<>();
-            for (ModelManifest m : zoo.manifests()) {
-                if (m.isDenoiser()) {
-                    models.put(m.name(), zoo.denoiser(m.name()));
-                }
-            }
-            LabelledImages data = Datasets.fashionMnistTest(zoo.folder());
-            CalibrationConfig config = CalibrationConfig.of(models, global, local, data, out);
-            if (options.containsKey("images")) {
-                config = config.withImages(integer(options, "images"));
-            }
-            if (options.containsKey("points")) {
-                SigmaGrid g = config.grid();
-                config = config.withGrid(new SigmaGrid(g.min(), g.max(), integer(options, "points")));
-            }
-            if (options.containsKey("tolerance")) {
-                config = config.withTolerance(number(options, "tolerance"));
-            }
-            System.err.println("calibrating " + models.keySet() + " from " + zoo.folder() + " (global " + global
-                    + ", local " + local + ")");
-            CalibrationReport report = new Calibrator(config).calibrate(message -> System.err.println("  " + message));
+            CalibrationReport report = calibrateZoo(zoo, options.get("global"), options.get("local"), out,
+                    options.containsKey("images") ? OptionalInt.of(integer(options, "images")) : OptionalInt.empty(),
+                    options.containsKey("points") ? OptionalInt.of(integer(options, "points")) : OptionalInt.empty(),
+                    options.containsKey("tolerance") ? OptionalDouble.of(number(options, "tolerance")) : OptionalDouble.empty(),
+                    message -> System.err.println("  " + message));
             System.out.print(CalibrationSummary.text(report));
         } catch (IllegalArgumentException | IllegalStateException | ModelException e) {
             System.err.println("calibration failed: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /**
+     * Calibrates every denoiser of a zoo on the Fashion-MNIST test split and writes the outputs to {@code out}.
+     * A null global or local name picks the default (see {@link #defaultModel}).
+     */
+    public static CalibrationReport calibrateZoo(ModelZoo zoo, String global, String local, Path out, OptionalInt images,
+                                                 OptionalInt points, OptionalDouble tolerance, Consumer<String> progress)
+            throws java.io.IOException {
+        String g = global != null ? global : defaultModel(zoo, ModelRole.GLOBAL, DEFAULT_GLOBAL);
+        String l = local != null ? local : defaultModel(zoo, ModelRole.LOCAL, DEFAULT_LOCAL);
+        Map<String, Denoiser> models = new LinkedHashMap<>();
+        for (ModelManifest m : zoo.manifests()) {
+            if (m.isDenoiser()) {
+                models.put(m.name(), zoo.denoiser(m.name()));
+            }
+        }
+        CalibrationConfig config = CalibrationConfig.of(models, g, l, Datasets.fashionMnistTest(zoo.folder()), out);
+        if (images.isPresent()) {
+            config = config.withImages(images.getAsInt());
+        }
+        if (points.isPresent()) {
+            SigmaGrid grid = config.grid();
+            config = config.withGrid(new SigmaGrid(grid.min(), grid.max(), points.getAsInt()));
+        }
+        if (tolerance.isPresent()) {
+            config = config.withTolerance(tolerance.getAsDouble());
+        }
+        progress.accept("calibrating " + models.keySet() + " from " + zoo.folder() + " (global " + g + ", local " + l + ")");
+        return new Calibrator(config).calibrate(progress);
     }
 
     /** --name value pairs; every name must be known and have a value. */
