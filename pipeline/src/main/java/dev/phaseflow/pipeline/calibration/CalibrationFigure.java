@@ -29,8 +29,9 @@ final class CalibrationFigure {
         marks(errors, r);
 
         Panel delta = f.panel("Δ(σ): " + r.globalModel() + " vs " + r.localModel()).logX().xLabel("σ")
-                .yLabel("E|D_g - D_l|² / E|D_g - mean D_g|²");
-        delta.line("Δ", sigma, r.errors().delta());
+                .yLabel("E|D_g - D_l|² / Var(x0)");
+        delta.line("Δ", sigma, r.delta());
+        delta.line("Δ ÷ spread of D_g instead", sigma, r.errors().delta(), Color.GRAY);
         delta.level(r.deltaThreshold(), "threshold " + r.deltaThreshold());
         marks(delta, r);
 

@@ -47,6 +47,24 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
         classPairs = List.copyOf(classPairs);
     }
 
+    /**
+     * Delta(sigma) = E|D_g - D_l|^2 / Var(x0): the share of the data's per-pixel variance on which
+     * the two models disagree (what the engine records live). A constant denominator lets it fall
+     * in both outer phases; {@link X0Errors#delta()}, normalised by the spread of D_g, levels off
+     * at high sigma instead, because that spread shrinks as fast as the disagreement.
+     */
+    public double[] delta() {
+        return delta(errors, dataVariance);
+    }
+
+    static double[] delta(X0Errors errors, double dataVariance) {
+        double[] d = errors.disagreement().clone();
+        for (int k = 0; k < d.length; k++) {
+            d[k] /= dataVariance;
+        }
+        return d;
+    }
+
     /** The grid of sigmas everything was measured on. */
     public double[] grid() {
         return errors.sigmas();
@@ -141,7 +159,8 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
         for (Map.Entry<String, double[]> e : errors.mse().entrySet()) {
             errorsNode.set(e.getKey(), array(e.getValue()));
         }
-        root.set("delta", array(errors.delta()));
+        root.set("delta", array(delta()));
+        root.set("delta_over_spread", array(errors.delta()));
         root.set("disagreement", array(errors.disagreement()));
 
         ObjectNode costsNode = root.putObject("costs");

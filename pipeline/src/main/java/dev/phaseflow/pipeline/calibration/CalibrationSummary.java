@@ -57,7 +57,7 @@ public final class CalibrationSummary {
             for (Map.Entry<String, double[]> e : r.errors().mse().entrySet()) {
                 b.append(String.format(Locale.ROOT, " %14.5g", e.getValue()[k]));
             }
-            b.append(String.format(Locale.ROOT, " %8.3f %9.3g  %s%n", r.errors().delta()[k], r.cmi().cmi()[k][0],
+            b.append(String.format(Locale.ROOT, " %8.3f %9.3g  %s%n", r.delta()[k], r.cmi().cmi()[k][0],
                     r.plan().chosen()[k]));
         }
         return b.toString();

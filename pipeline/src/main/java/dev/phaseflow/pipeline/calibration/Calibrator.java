@@ -60,12 +60,13 @@ public final class Calibrator {
             costs = ModelCosts.given(config.costs());
         }
 
+        double dataVariance = stats.totalVariance() / stats.dimension();
         HybridPlan plan = HybridPlan.select(sigmas, errors.mse(), costs, config.tolerance(), config.globalModel(),
-                errors.delta(), config.deltaThreshold());
+                CalibrationReport.delta(errors, dataVariance), config.deltaThreshold());
         ScheduleEstimate schedule = ScheduleEstimate.of(ScheduleEstimate.REFERENCE_NAME,
                 ScheduleEstimate.referenceSchedule(), plan.intervals(), config.globalModel(), costs);
         return new CalibrationReport(data.source(), held.count(), statsData.count(), config.seed(), config.tolerance(),
                 config.deltaThreshold(), config.globalModel(), config.localModel(), stats.topEigenvalue(),
-                stats.spectralSigma(), stats.totalVariance() / stats.dimension(), pairs, cmi, errors, costs, plan, schedule);
+                stats.spectralSigma(), dataVariance, pairs, cmi, errors, costs, plan, schedule);
     }
 }
