@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "phaseflow", mixinStandardHelpOptions = true, version = "phaseflow 0.1.0",
         description = "Phase-aware hybrid diffusion sampling: local-patch models outside the transition window, "
                 + "the global model inside it.",
-        subcommands = {GenerateCommand.class, ModelsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, ModelsCommand.class, BenchCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Phaseflow {
 
     /** Exit codes: 0 success, 1 the work failed, 2 bad usage or input. */
