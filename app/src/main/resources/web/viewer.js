@@ -86,14 +86,7 @@
         setStatus('error', 'error: ' + (await errorText(res)));
         return;
       }
-      finished = await readEvents(res.body, (name, data) => {
-        if (name === 'started') onStarted(data);
-        else if (name === 'step') onStep(data);
-        else if (name === 'image') onImage(data);
-        else if (name === 'completed') onCompleted(data);
-        else if (name === 'error') onError(data);
-        return name === 'completed' || name === 'error';
-      });
+      finished = await readEvents(res.body, dispatch);
       if (!finished) setStatus('error', 'error: the stream ended before the request completed');
     } catch (e) {
       if (e.name === 'AbortError') setStatus('cancelled', 'cancelled');
@@ -105,6 +98,16 @@
         $('stop').disabled = true;
       }
     }
+  }
+
+  // One event of the stream; true when it ends the run.
+  function dispatch(name, data) {
+    if (name === 'started') onStarted(data);
+    else if (name === 'step') onStep(data);
+    else if (name === 'image') onImage(data);
+    else if (name === 'completed') onCompleted(data);
+    else if (name === 'error') onError(data);
+    return name === 'completed' || name === 'error';
   }
 
   // Reads SSE frames ("event: x\ndata: {...}\n\n") and hands each to handle; true once handle says the end came.
@@ -144,7 +147,7 @@
   function onStarted(d) {
     const total = d.sigmas.length - 1;
     run = { id: d.request_id, sigmas: d.sigmas, total, steps: [], mix: { local: 0, global: 0 } };
-    const strip = $('steps');
+    const strip = $('step-strip');
     strip.replaceChildren();
     for (let i = 0; i < total; i++) {
       const cell = document.createElement('div');
@@ -162,7 +165,7 @@
 
   function onStep(d) {
     if (!run) return;
-    const cell = $('steps').children[d.index];
+    const cell = $('step-strip').children[d.index];
     if (cell) {
       cell.className = 'step route-' + d.route;
       cell.title = `step ${d.index}: sigma ${fmt(d.sigma)} → ${d.models.join(' + ')} (${d.route})`;
@@ -225,7 +228,7 @@
     const ctx = canvas.getContext('2d');
     const W = canvas.width;
     const H = canvas.height;
-    const m = { left: 52, right: 52, top: 14, bottom: 34 };
+    const m = { left: 52, right: 76, top: 30, bottom: 34 };
     ctx.clearRect(0, 0, W, H);
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#6b7378';
@@ -261,7 +264,7 @@
       ctx.fillText('1e' + d, 8, yy + 4);
     }
     ctx.stroke();
-    ctx.fillText('sigma (log)', 8, m.top - 2 > 8 ? m.top - 2 : 10);
+    ctx.fillText('sigma (log scale)', 8, 12);
     ctx.fillText('step', W / 2, H - 8);
     ctx.fillText('0', m.left, H - m.bottom + 14);
     ctx.fillText(String(run.total - 1), W - m.right - 10, H - m.bottom + 14);
@@ -301,13 +304,16 @@
       ctx.stroke();
       ctx.lineWidth = 1;
       ctx.fillStyle = COLOURS.delta;
-      ctx.fillText('Delta ' + fmt(max), W - m.right + 4, m.top + 8);
+      ctx.fillText('Delta ' + fmt(max), W - m.right + 4, m.top + 4);
       ctx.fillText('0', W - m.right + 4, H - m.bottom);
     } else {
       ctx.fillStyle = '#6b7378';
-      ctx.fillText('Delta (local vs global): not reported for this run', m.left + 4, m.top + 10);
+      ctx.fillText('Delta (local vs global): not reported for this run', m.left + 110, 12);
     }
   }
+
+  // for tests and the console: feed events by hand (e.g. steps with "delta" before the engine sends them)
+  window.phaseflowViewer = { dispatch };
 
   $('run-form').addEventListener('submit', start);
   $('stop').addEventListener('click', () => controller && controller.abort());
