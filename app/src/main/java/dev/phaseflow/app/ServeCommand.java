@@ -1,19 +1,11 @@
 package dev.phaseflow.app;
 
 import dev.phaseflow.actors.EngineConfig;
-import dev.phaseflow.actors.EngineObserver;
-import dev.phaseflow.actors.PhaseflowEngine;
-import dev.phaseflow.app.http.ModelCatalog;
-import dev.phaseflow.app.http.PhaseflowServer;
 import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.pipeline.ModelSet;
 import dev.phaseflow.pipeline.SampleRequest;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +18,6 @@ import picocli.CommandLine.Spec;
                 + "/metrics) and the live web viewer at /, on the zoo's models and router.json.",
                 "SIGTERM or Ctrl-C drains: readiness fails, running requests finish, then the server exits."})
 final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     static final String TOKEN_ENV = "PHASEFLOW_TOKEN";
 
     @Mixin
@@ -67,42 +58,18 @@ final class ServeCommand implements Callable<Integer> {
 
         // the zoo is opened here rather than by the engine so that --threads and --cuda apply
         ModelZoo zoo = common.openZoo();
-        PhaseflowEngine engine;
-        ModelSet models;
+        Serving serving;
         try {
-            models = ModelSet.fromZoo(zoo, tile);
-            engine = PhaseflowEngine.create(models, config, limits, EngineObserver.NONE);
+            ModelSet models = ModelSet.fromZoo(zoo, tile);
+            serving = Serving.start(models, zoo.manifests(), config, limits,
+                    b -> b.host(host).port(port).token(bearer).maxBodyBytes(maxBody), zoo);
         } catch (RuntimeException e) {
             zoo.close();
             throw e;
         }
-        PhaseflowServer server;
-        try {
-            server = PhaseflowServer.builder(engine)
-                    .host(host).port(port).token(bearer).limits(limits).maxBodyBytes(maxBody)
-                    .catalog(ModelCatalog.of(models, zoo.manifests()))
-                    .start();
-        } catch (RuntimeException e) {
-            engine.close();
-            zoo.close();
-            throw e;
-        }
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down: draining up to {}", engine.config().drainTimeout());
-            server.shutdown(engine, Duration.ofSeconds(10));
-            zoo.close();
-            LOG.info("stopped");
-            stopped.countDown();
-        }, "phaseflow-shutdown"));
-
-        out.printf("phaseflow serving %s on %s%s%n", String.join(", ", models.denoisers().keySet()), server.url(),
-                bearer != null ? " (bearer token required)" : "");
-        out.printf("  viewer %s   API description %sopenapi.yaml   Ctrl-C to stop%n", server.url(), server.url());
-        out.flush();
-        server.onDispose().block();
-        stopped.await();
+        String models = String.join(", ", serving.engine().models().denoisers().keySet())
+                + (bearer != null ? " (bearer token required)" : "");
+        serving.runUntilSignalled(out, models);
         return 0;
     }
 }

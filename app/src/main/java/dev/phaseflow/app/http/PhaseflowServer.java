@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import javax.imageio.ImageIO;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,12 @@ public final class PhaseflowServer implements AutoCloseable {
     private final DisposableServer server;
     private final String host;
     private volatile State state = State.READY;
+
+    static {
+        // ImageIO's default disk cache gives every PNG a temp file registered with deleteOnExit,
+        // which throws once shutdown has begun: streams still draining on SIGTERM would fail
+        ImageIO.setUseCache(false);
+    }
 
     private PhaseflowServer(Builder b) {
         this.auth = b.token == null ? null : new BearerAuth(b.token);
