@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.phaseflow.models.ModelRole;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +24,68 @@ class ViewerBrowserTest {
     static final Path CHROMEDRIVER = Path.of(System.getProperty("phaseflow.chromedriver", "/usr/bin/chromedriver"));
     static final Duration PATIENCE = Duration.ofSeconds(60);
 
+    static WebDriver browser;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + ": browser tests skipped");
+        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER), "no chromedriver at " + CHROMEDRIVER
+                + " (Debian package chromium-driver): browser tests skipped");
+        browser = WebDriver.start(CHROMEDRIVER, CHROMIUM);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    /** Runs the steps, saving a screenshot when they fail. */
+    interface Steps {
+        void run() throws Exception;
+    }
+
+    static void withScreenshotOnFailure(String name, Steps steps) throws Exception {
+        try {
+            steps.run();
+        } catch (AssertionError | RuntimeException e) {
+            Path shot = Path.of("target", name + "-failure.png");
+            browser.screenshot(shot);
+            e.addSuppressed(new AssertionError("the page at the failure: " + shot.toAbsolutePath()));
+            throw e;
+        }
+    }
+
     @Test
     void theViewerStreamsAHybridRunIntoThePage() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + ": browser test skipped");
-        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER), "no chromedriver at " + CHROMEDRIVER
-                + " (Debian package chromium-driver): browser test skipped");
-        try (var fx = ServerFixture.start(); var browser = WebDriver.start(CHROMEDRIVER, CHROMIUM)) {
+        try (var fx = ServerFixture.start()) {
+            withScreenshotOnFailure("viewer", () -> drive(fx, browser));
+        }
+    }
+
+    @Test
+    void stopCancelsTheRequestOnTheServer() throws Exception {
+        var global = new GatedDenoiser(ServerFixture.DATA.denoiser("g", ModelRole.GLOBAL), 3);
+        try (var fx = ServerFixture.start(ServerFixture.models(global, ServerFixture.DATA.denoiser("l", ModelRole.LOCAL)),
+                ServerFixture.smallEngine(), b -> {})) {
             try {
-                drive(fx, browser);
-            } catch (AssertionError | RuntimeException e) {
-                Path shot = Path.of("target", "viewer-failure.png");
-                browser.screenshot(shot);
-                e.addSuppressed(new AssertionError("the page at the failure: " + shot.toAbsolutePath()));
-                throw e;
+                withScreenshotOnFailure("viewer-stop", () -> {
+                    browser.navigate(fx.server.url());
+                    browser.execute("document.getElementById('mode').value = 'global'; document.getElementById('steps').value = '50';"
+                            + "document.getElementById('count').value = '1'; document.getElementById('run').click();");
+                    // three steps arrive, then the model blocks: the request is running on the server
+                    assertTrue(browser.await("document.querySelectorAll('#step-strip .step.route-global').length === 3", PATIENCE),
+                            text(browser, "status"));
+                    assertEquals(1, fx.engine.inFlight());
+                    browser.execute("document.getElementById('stop').click();");
+                    assertTrue(browser.await("document.getElementById('status').dataset.state === 'cancelled'", PATIENCE),
+                            text(browser, "status"));
+                    assertTrue(ServerFixture.eventually(() -> fx.engine.inFlight() == 0, PATIENCE),
+                            "Stop cancelled the request on the server: in flight " + fx.engine.inFlight());
+                });
+            } finally {
+                global.release(1_000); // before the engine closes: its inference thread waits at the gate
             }
         }
     }
