@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -154,8 +156,10 @@ public final class PhaseflowServer implements AutoCloseable {
             LOG.warn("{} {} failed after its response started: {}", method, path, e.toString());
             return Mono.error(e);
         }
-        if (api.status() >= 500 && !"overloaded".equals(api.error()) && !"shutting_down".equals(api.error())) {
+        if ("internal".equals(api.error())) {
             LOG.warn("{} {} answered {}: {}", method, path, api.status(), api.getMessage(), e);
+        } else if ("sampling_failed".equals(api.error())) {
+            LOG.warn("{} {} answered {}: {}", method, path, api.status(), api.getMessage());
         } else {
             LOG.debug("{} {} answered {}: {}", method, path, api.status(), api.getMessage());
         }
@@ -166,7 +170,7 @@ public final class PhaseflowServer implements AutoCloseable {
         if (state == State.READY) {
             return Responses.json(res, 200, Responses.object().put("status", "ready"));
         }
-        return Responses.error(res, new ApiException(503, "not_ready", "the server is " + state.name().toLowerCase(java.util.Locale.ROOT)
+        return Responses.error(res, new ApiException(503, "not_ready", "the server is " + state.name().toLowerCase(Locale.ROOT)
                 + ": running requests finish, new ones are refused"));
     }
 
@@ -178,7 +182,7 @@ public final class PhaseflowServer implements AutoCloseable {
                 .flatMap(body -> Responses.bytes(res, 200, metrics.contentType(), body));
     }
 
-    private void observe(java.util.function.Consumer<HttpObserver> call) {
+    private void observe(Consumer<HttpObserver> call) {
         try {
             call.accept(counters);
             call.accept(observer);
