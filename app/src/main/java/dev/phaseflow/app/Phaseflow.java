@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "phaseflow", mixinStandardHelpOptions = true, version = "phaseflow 0.1.0",
         description = "Phase-aware hybrid diffusion sampling: local-patch models outside the transition window, "
                 + "the global model inside it.",
-        subcommands = {GenerateCommand.class, CompareCommand.class, CalibrateCommand.class, ModelsCommand.class, BenchCommand.class,
+        subcommands = {GenerateCommand.class, CompareCommand.class, CalibrateCommand.class, ModelsCommand.class,
+                BenchCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Phaseflow {
 

@@ -1,0 +1,54 @@
+package dev.phaseflow.app.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A request the server answers with an error status and the JSON body
+ * {@code {"error": code, "message": text, "field": name?}}. Handlers throw it; the server turns
+ * it into the response, so every 4xx/5xx has the same shape.
+ */
+public final class ApiException extends RuntimeException {
+    private final int status;
+    private final String error;
+    private final String field;
+
+    public ApiException(int status, String error, String message, String field) {
+        super(message);
+        this.status = status;
+        this.error = error;
+        this.field = field;
+    }
+
+    public ApiException(int status, String error, String message) {
+        this(status, error, message, null);
+    }
+
+    /** 400 naming the offending field of the request body. */
+    public static ApiException invalidField(String field, String message) {
+        return new ApiException(400, "invalid_request", message, field);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    /** The request field at fault, or null. */
+    public String field() {
+        return field;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("error", error);
+        n.put("message", getMessage());
+        if (field != null) {
+            n.put("field", field);
+        }
+        return n;
+    }
+}
