@@ -1,7 +1,10 @@
 package dev.phaseflow.app;
 
 import dev.phaseflow.actors.EngineConfig;
+import dev.phaseflow.models.ImageClassifier;
+import dev.phaseflow.models.ModelRole;
 import dev.phaseflow.models.ModelZoo;
+import java.util.Optional;
 import dev.phaseflow.pipeline.ModelSet;
 import dev.phaseflow.pipeline.SampleRequest;
 import java.io.PrintWriter;
@@ -49,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted (default ${DEFAULT-VALUE}).")
     int maxBody;
 
+    @Option(names = "--shadow-fraction", paramLabel = "F", defaultValue = "0.02",
+            description = "Share of steps also run on the other route's model to measure Delta live (default ${DEFAULT-VALUE}).")
+    double shadowFraction;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -61,8 +68,11 @@ final class ServeCommand implements Callable<Integer> {
         Serving serving;
         try {
             ModelSet models = ModelSet.fromZoo(zoo, tile);
+            Optional<ImageClassifier> classifier = zoo.byRole(ModelRole.CLASSIFIER).isEmpty() ? Optional.empty()
+                    : Optional.of(zoo.classifier());
+            LiveMonitoring monitoring = new LiveMonitoring(models.plan(), classifier, shadowFraction);
             serving = Serving.start(models, zoo.manifests(), config, limits,
-                    b -> b.host(host).port(port).token(bearer).maxBodyBytes(maxBody), zoo);
+                    b -> b.host(host).port(port).token(bearer).maxBodyBytes(maxBody), zoo, monitoring);
         } catch (RuntimeException e) {
             zoo.close();
             throw e;

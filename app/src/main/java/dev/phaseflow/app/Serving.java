@@ -43,9 +43,27 @@ public final class Serving {
      */
     public static Serving start(ModelSet models, List<ModelManifest> manifests, EngineConfig config,
                                 SampleRequest.Limits limits, Consumer<PhaseflowServer.Builder> options, AutoCloseable owned) {
-        PhaseflowEngine engine = PhaseflowEngine.create(models, config, limits, EngineObserver.NONE);
+        return start(models, manifests, config, limits, options, owned, null);
+    }
+
+    /**
+     * As above, with live monitoring (null: none): Prometheus metrics at /metrics, the phase
+     * diagnostics at /v1/diagnostics and the live Delta in step events.
+     */
+    public static Serving start(ModelSet models, List<ModelManifest> manifests, EngineConfig config,
+                                SampleRequest.Limits limits, Consumer<PhaseflowServer.Builder> options, AutoCloseable owned,
+                                LiveMonitoring monitoring) {
+        PhaseflowEngine.Builder engineBuilder = PhaseflowEngine.builder(models).config(config).limits(limits);
+        if (monitoring != null) {
+            engineBuilder.observer(monitoring.engineObserver()).diagnostics(monitoring.engineDiagnostics());
+        }
+        PhaseflowEngine engine = engineBuilder.build();
         try {
             PhaseflowServer.Builder b = PhaseflowServer.builder(engine).limits(limits).catalog(ModelCatalog.of(models, manifests));
+            if (monitoring != null) {
+                b.metrics(monitoring.metricsEndpoint()).observer(monitoring.httpObserver()).deltaAt(monitoring::deltaAt)
+                        .diagnostics(monitoring::diagnosticsJson);
+            }
             options.accept(b);
             return new Serving(engine, b.start(), owned);
         } catch (RuntimeException e) {

@@ -63,7 +63,7 @@ public final class PhaseflowServer implements AutoCloseable {
         this.observer = b.observer;
         this.metrics = b.metrics != null ? b.metrics : counters;
         this.host = b.host;
-        SamplesHandler samples = new SamplesHandler(b.service, b.limits, b.maxBodyBytes, () -> state != State.READY);
+        SamplesHandler samples = new SamplesHandler(b.service, b.limits, b.maxBodyBytes, () -> state != State.READY, b.deltaAt);
         byte[] catalog = b.catalog.body();
         StaticAssets assets = StaticAssets.load();
 
@@ -72,6 +72,13 @@ public final class PhaseflowServer implements AutoCloseable {
         add("GET", "/healthz", true, (req, res) -> Responses.json(res, 200, Responses.object().put("status", "ok")));
         add("GET", "/readyz", false, (req, res) -> readiness(res));
         add("GET", "/metrics", false, (req, res) -> scrape(res));
+        if (b.diagnostics != null) {
+            java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> diagnostics = b.diagnostics;
+            add("GET", "/v1/diagnostics", false, (req, res) -> Mono.fromCallable(diagnostics::get)
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .publishOn(Responses.loop(res))
+                    .flatMap(body -> Responses.json(res, 200, body)));
+        }
         // the viewer's files carry no data: open, so a browser can load the page and then ask for the token
         for (String path : assets.paths()) {
             StaticAssets.Asset a = assets.get(path).orElseThrow();
@@ -272,6 +279,8 @@ public final class PhaseflowServer implements AutoCloseable {
         private ModelCatalog catalog;
         private MetricsEndpoint metrics;
         private HttpObserver observer = HttpObserver.NONE;
+        private java.util.function.DoubleUnaryOperator deltaAt;
+        private java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> diagnostics;
 
         private Builder(SamplingService service) {
             this.service = Objects.requireNonNull(service, "service");
@@ -289,6 +298,13 @@ public final class PhaseflowServer implements AutoCloseable {
         public Builder metrics(MetricsEndpoint m) { this.metrics = m; return this; }
         /** Also told about every request (the server's own counters always are). */
         public Builder observer(HttpObserver o) { this.observer = Objects.requireNonNull(o); return this; }
+        /** The live Delta at a sigma (NaN when unknown): sent as "delta" in step events. */
+        public Builder deltaAt(java.util.function.DoubleUnaryOperator f) { this.deltaAt = f; return this; }
+        /** What GET /v1/diagnostics answers (live phase diagnostics); no endpoint when unset. */
+        public Builder diagnostics(java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> d) {
+            this.diagnostics = d;
+            return this;
+        }
 
         public PhaseflowServer start() {
             if (catalog == null) {

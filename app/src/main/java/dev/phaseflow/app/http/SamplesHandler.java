@@ -33,11 +33,15 @@ final class SamplesHandler {
     private final SampleRequestJson parser;
     private final int maxBodyBytes;
     private final BooleanSupplier draining;
+    private final java.util.function.DoubleUnaryOperator deltaAt;
     /** PNG and JSON encoding are CPU work: off the event loop and off the engine's threads. */
     private final Scheduler encoder = Schedulers.parallel();
 
-    SamplesHandler(SamplingService service, SampleRequest.Limits limits, int maxBodyBytes, BooleanSupplier draining) {
+    /** {@code deltaAt} (may be null): the live Delta at a sigma, added to step events. */
+    SamplesHandler(SamplingService service, SampleRequest.Limits limits, int maxBodyBytes, BooleanSupplier draining,
+                   java.util.function.DoubleUnaryOperator deltaAt) {
         this.service = service;
+        this.deltaAt = deltaAt;
         this.parser = new SampleRequestJson(limits);
         this.maxBodyBytes = maxBodyBytes;
         this.draining = draining;
@@ -83,7 +87,7 @@ final class SamplesHandler {
             AtomicBoolean cancelled = new AtomicBoolean();
             Flux<ByteBuf> frames = events
                     .publishOn(encoder)
-                    .map(SseFrames::encode)
+                    .map(e -> SseFrames.encode(e, deltaAt))
                     .onErrorResume(e -> {
                         LOG.warn("sample request {} failed: {}", requestId, e.getMessage());
                         return Mono.just(SseFrames.error(Responses.toApi(e)));

@@ -24,10 +24,20 @@ public final class SseFrames {
 
     /** The frame of one event. */
     public static String encode(SampleEvent event) {
+        return encode(event, null);
+    }
+
+    /** The frame of one event; step events carry {@code deltaAt(sigma)} as "delta" when it is known. */
+    public static String encode(SampleEvent event, java.util.function.DoubleUnaryOperator deltaAt) {
         if (event instanceof SampleEvent.Started s) {
             return frame("started", started(s));
         } else if (event instanceof SampleEvent.Step s) {
-            return frame("step", step(s));
+            ObjectNode n = step(s);
+            double delta = deltaAt == null ? Double.NaN : deltaAt.applyAsDouble(s.sigma());
+            if (Double.isFinite(delta)) {
+                n.put("delta", delta); // the live mean Delta of all traffic at this sigma
+            }
+            return frame("step", n);
         } else if (event instanceof SampleEvent.Image i) {
             return frame("image", image(i));
         } else if (event instanceof SampleEvent.Completed c) {
@@ -84,7 +94,6 @@ public final class SseFrames {
         n.put("model", s.model());
         ArrayNode models = n.putArray("models");
         s.models().forEach(models::add);
-        // "delta" (local/global disagreement) joins here once the engine reports it
         s.preview().ifPresent(p -> n.put("preview", base64(grid(p))));
         return n;
     }
