@@ -18,6 +18,10 @@ public final class QualityEvaluator {
         return data;
     }
 
+    public double nearCopyThreshold() {
+        return nearCopyThreshold;
+    }
+
     /** Frechet distance, class histogram and nearest-training-image distances of {@code images}. */
     public QualityResult evaluate(String label, ImageBatch images) {
         FeatureExtractor.Features f = data.extractor().extract(images);
