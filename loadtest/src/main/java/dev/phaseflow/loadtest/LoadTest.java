@@ -113,6 +113,9 @@ public final class LoadTest {
                     : Target.engine(ModelSet.fromZoo(zoo, config.tileSize()), config.engine());
             try (target) {
                 Optional<QualityEvaluator> quality = qualityEvaluator(config, zoo, notes);
+                if (config.url().isPresent() && quality.isPresent()) {
+                    notes.add("quality metrics use the server's images as it sends them (8-bit PNG), not the engine's floats");
+                }
                 Baseline baseline = baseline(config, zoo, target);
                 Consumer<String> progress = line -> System.err.println("loadtest: " + line);
                 return run(config, new Harness(target, quality, baseline, Ticker.SYSTEM, progress), notes);

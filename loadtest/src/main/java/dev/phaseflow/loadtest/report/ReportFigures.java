@@ -11,7 +11,11 @@ import dev.phaseflow.pipeline.report.Panel;
 import dev.phaseflow.pipeline.routing.Mode;
 import dev.phaseflow.pipeline.routing.Route;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +28,7 @@ final class ReportFigures {
     static final String LATENCY = "latency.png";
     static final String QUALITY_SPEED = "quality-speed.png";
     static final String TIMELINE = "route-timeline.png";
+    static final int GRID_SCALE = 3;
 
     private ReportFigures() {}
 
@@ -62,14 +67,25 @@ final class ReportFigures {
             files.add(TIMELINE);
         }
         for (Map.Entry<Mode, ImageBatch> e : r.samples().entrySet()) {
-            Png.writeGrid(e.getValue(), 8, folder.resolve(samplesFile(e.getKey())));
+            writeGrid(e.getValue(), 8, folder.resolve(samplesFile(e.getKey())));
             files.add(samplesFile(e.getKey()));
         }
         for (Map.Entry<Mode, ImageBatch> e : r.closestPairs().entrySet()) {
-            Png.writeGrid(e.getValue(), e.getValue().count() / 2, folder.resolve(nearestFile(e.getKey())));
+            writeGrid(e.getValue(), e.getValue().count() / 2, folder.resolve(nearestFile(e.getKey())));
             files.add(nearestFile(e.getKey()));
         }
         return files;
+    }
+
+    /** An image grid enlarged GRID_SCALE times, pixel for pixel (28-pixel images are too small to judge as they are). */
+    static void writeGrid(ImageBatch images, int columns, Path file) throws IOException {
+        BufferedImage grid = Png.grid(images, columns, 1);
+        BufferedImage big = new BufferedImage(grid.getWidth() * GRID_SCALE, grid.getHeight() * GRID_SCALE, grid.getType());
+        Graphics2D g = big.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(grid, 0, 0, big.getWidth(), big.getHeight(), null);
+        g.dispose();
+        Files.write(file, Png.encode(big));
     }
 
     private static Figure throughput(LoadTestReport r) {
