@@ -1,0 +1,64 @@
+package dev.phaseflow.loadtest.quality;
+
+/**
+ * The Frechet (2-Wasserstein) distance between two Gaussians fitted to feature sets, as FID does
+ * with Inception features (here: the zoo classifier's 128 penultimate activations):
+ *
+ * <pre>
+ *   FD = |mu_a - mu_b|^2 + tr(S_a) + tr(S_b) - 2 tr((S_a S_b)^(1/2))
+ * </pre>
+ *
+ * The product S_a S_b is not symmetric, so its square root is not taken directly. Instead,
+ * with R = S_a^(1/2) from a symmetric eigen-decomposition of S_a, the matrix M = R S_b R is
+ * symmetric positive semi-definite and similar (up to zero eigenvalues) to S_a S_b, so
+ * tr((S_a S_b)^(1/2)) = sum_i sqrt(lambda_i(M)). Both decompositions are symmetric
+ * ({@link SymmetricEigen}); eigenvalues below zero (rounding) are taken as zero.
+ *
+ * @param value          the distance (squared units of the features, like FID)
+ * @param meanTerm       |mu_a - mu_b|^2
+ * @param covarianceTerm tr(S_a) + tr(S_b) - 2 tr((S_a S_b)^(1/2)), at least 0
+ */
+public record FrechetDistance(double value, double meanTerm, double covarianceTerm) {
+
+    public static FrechetDistance between(GaussianStats a, GaussianStats b) {
+        int d = a.dimension();
+        if (b.dimension() != d) {
+            throw new IllegalArgumentException("feature dimensions differ: " + d + " and " + b.dimension());
+        }
+        double meanTerm = 0;
+        for (int k = 0; k < d; k++) {
+            double diff = a.mean()[k] - b.mean()[k];
+            meanTerm += diff * diff;
+        }
+        double[][] root = SymmetricEigen.of(a.covariance()).apply(x -> Math.sqrt(Math.max(0, x)));
+        double[][] m = multiply(multiply(root, b.covariance()), root);
+        double traceRoot = 0;
+        for (double lambda : SymmetricEigen.of(m).values()) {
+            traceRoot += Math.sqrt(Math.max(0, lambda));
+        }
+        // the Bures term is non-negative; a tiny negative value is rounding
+        double covarianceTerm = Math.max(0, a.trace() + b.trace() - 2 * traceRoot);
+        return new FrechetDistance(meanTerm + covarianceTerm, meanTerm, covarianceTerm);
+    }
+
+    static double[][] multiply(double[][] x, double[][] y) {
+        int n = x.length;
+        int k = y.length;
+        int m = y[0].length;
+        double[][] out = new double[n][m];
+        for (int i = 0; i < n; i++) {
+            double[] row = out[i];
+            for (int p = 0; p < k; p++) {
+                double xip = x[i][p];
+                if (xip == 0) {
+                    continue;
+                }
+                double[] yp = y[p];
+                for (int j = 0; j < m; j++) {
+                    row[j] += xip * yp[j];
+                }
+            }
+        }
+        return out;
+    }
+}
