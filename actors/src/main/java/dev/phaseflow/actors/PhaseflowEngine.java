@@ -170,6 +170,8 @@ public final class PhaseflowEngine implements SamplingService {
                 "pekko.loglevel = INFO",
                 "pekko.log-dead-letters = off",
                 "pekko.log-dead-letters-during-shutdown = off",
+                // the default 10 ms tick would stretch a batcher's max wait of a few ms to 10-20 ms
+                "pekko.scheduler.tick-duration = 1ms",
                 EngineGuardian.INFERENCE_DISPATCHER + " {",
                 "  type = Dispatcher",
                 "  executor = \"thread-pool-executor\"",

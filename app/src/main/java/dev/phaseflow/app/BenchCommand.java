@@ -1,6 +1,12 @@
 package dev.phaseflow.app;
 
+import dev.phaseflow.actors.EngineConfig;
+import dev.phaseflow.actors.bench.EngineBenchmark;
+import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.models.bench.ModelBenchmark;
+import dev.phaseflow.pipeline.ModelSet;
+import dev.phaseflow.pipeline.routing.Mode;
+import java.util.List;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,11 +33,34 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tile", defaultValue = "16", description = "Tile size for the tiling figures (default ${DEFAULT-VALUE}).")
     int tile;
 
+    @Option(names = "--engine", description = "Benchmark the actor engine against a single-thread loop of the same model "
+            + "calls (global and hybrid, concurrency 1, 4, 16, 64) instead of the models.")
+    boolean engine;
+
+    @Option(names = "--requests", defaultValue = "64", description = "Requests per concurrency level with --engine (default ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--steps", defaultValue = "32", description = "Steps per request with --engine (default ${DEFAULT-VALUE}).")
+    int steps;
+
     @Override
     public Integer call() {
+        if (engine) {
+            return engineBenchmark();
+        }
         var d = ModelBenchmark.Settings.defaults();
         var s = new ModelBenchmark.Settings(global, local, d.batches(), tile, d.warmup(), runs, common.threads);
         ModelBenchmark.print(ModelBenchmark.run(common.zooFolder(), s), new PrintStream(System.out, true));
+        return 0;
+    }
+
+    private int engineBenchmark() {
+        try (ModelZoo zoo = common.openZoo()) {
+            var settings = new EngineBenchmark.Settings(List.of(Mode.GLOBAL, Mode.HYBRID), new int[] {1, 4, 16, 64}, requests,
+                    steps, "euler", EngineConfig.defaults().withInferenceThreads(Runtime.getRuntime().availableProcessors()));
+            ModelSet models = ModelSet.fromZoo(zoo, tile == 16 ? 0 : tile);
+            EngineBenchmark.print(EngineBenchmark.run(models, settings), settings, new PrintStream(System.out, true));
+        }
         return 0;
     }
 }

@@ -53,7 +53,17 @@ public final class Serving {
     public static Serving start(ModelSet models, List<ModelManifest> manifests, EngineConfig config,
                                 SampleRequest.Limits limits, Consumer<PhaseflowServer.Builder> options, AutoCloseable owned,
                                 LiveMonitoring monitoring) {
+        return startCluster(models, manifests, config, limits, options, owned, monitoring, null);
+    }
+
+    /** As above, the engine being a frontend node of a cluster ({@code node} null: a single process). */
+    public static Serving startCluster(ModelSet models, List<ModelManifest> manifests, EngineConfig config,
+                                       SampleRequest.Limits limits, Consumer<PhaseflowServer.Builder> options,
+                                       AutoCloseable owned, LiveMonitoring monitoring, dev.phaseflow.actors.ClusterNode node) {
         PhaseflowEngine.Builder engineBuilder = PhaseflowEngine.builder(models).config(config).limits(limits);
+        if (node != null) {
+            engineBuilder.cluster(node);
+        }
         if (monitoring != null) {
             engineBuilder.observer(monitoring.engineObserver()).diagnostics(monitoring.engineDiagnostics());
         }
