@@ -42,6 +42,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     /** The subscriber cancelled. */
     record Cancelled() implements Command {}
 
+    /** A finished job stops waiting for its last shadow evaluations. */
+    record ShadowsTimedOut() implements Command {}
+
+    /** How long a finished job waits for its outstanding shadow evaluations (diagnostics only). */
+    static final java.time.Duration SHADOW_GRACE = java.time.Duration.ofSeconds(30);
+
     /** The served side of a shadowed evaluation, waiting for the other model's answer. */
     private record Shadow(double sigma, Route servedRoute, ImageBatch served) {}
 
@@ -58,6 +64,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private final long startNanos = System.nanoTime();
     private int seq;
     private boolean awaiting;
+    private boolean finished;
 
     /** {@code diagnostics} and {@code classifier} may be null (no diagnostics, no commitment tracking). */
     public static Behavior<Command> create(RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
@@ -91,8 +98,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Evaluated.class, this::onEvaluated)
                 .onMessage(EvaluationFailed.class, this::onFailed)
-                .onMessage(Demand.class, d -> advance())
-                .onMessage(Cancelled.class, c -> onCancelled())
+                .onMessage(Demand.class, d -> finished ? this : advance())
+                .onMessage(Cancelled.class, c -> finished ? this : onCancelled())
+                .onMessage(ShadowsTimedOut.class, t -> Behaviors.stopped())
                 .build();
     }
 
@@ -144,7 +152,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             diagnostics.diagnostics().recordShadow(s.sigma(), s.servedRoute().id(), global.data(), local.data(),
                     global.count(), global.imageSize());
         }
-        return this;
+        return finished && shadows.isEmpty() ? Behaviors.stopped() : this;
     }
 
     /** Emits what demand allows; asks for the next evaluation once everything is out; completes at the end. */
@@ -165,7 +173,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             }
             observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.COMPLETED, reporter.request().count(),
                     System.nanoTime() - startNanos);
-            return Behaviors.stopped();
+            return awaitShadows();
         }
         Solver.Evaluation next = run.pending();
         awaiting = true;
@@ -174,10 +182,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         return this;
     }
 
+    /** The request is done; its last shadow evaluations still get recorded (the stream has already completed). */
+    private Behavior<Command> awaitShadows() {
+        if (shadows.isEmpty()) {
+            return Behaviors.stopped();
+        }
+        finished = true;
+        getContext().scheduleOnce(SHADOW_GRACE, getContext().getSelf(), new ShadowsTimedOut());
+        return this;
+    }
+
     private Behavior<Command> onFailed(EvaluationFailed f) {
         if (f.shadow()) {
             shadows.remove(f.seq());
-            return this;
+            return finished && shadows.isEmpty() ? Behaviors.stopped() : this;
         }
         return f.seq() == seq ? fail(f.message()) : this;
     }

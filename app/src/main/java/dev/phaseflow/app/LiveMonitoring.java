@@ -102,8 +102,12 @@ public final class LiveMonitoring {
     /** The live mean Delta of the sigma bucket holding {@code sigma}; NaN while that bucket has no shadowed steps. */
     public double deltaAt(double sigma) {
         int bucket = diagnostics.sigmaBuckets().indexOf(sigma);
-        SigmaBucketMean m = diagnostics.meanDeltaBySigma().get(bucket);
-        return m.count() > 0 ? m.meanDelta() : Double.NaN;
+        for (SigmaBucketMean m : diagnostics.meanDeltaBySigma()) { // buckets that have data only
+            if (m.index() == bucket && m.count() > 0) {
+                return m.meanDelta();
+            }
+        }
+        return Double.NaN;
     }
 
     /** GET /v1/diagnostics: window, drift, class commitment and Delta by sigma bucket. */
