@@ -68,6 +68,22 @@ class CalibratorTest {
      * whole image does, the exact denoiser has committed to a mode and the local one has not: their
      * disagreement |D_g - D_l|^2 (the local model's excess error) peaks there.
      */
+    /** Delta = disagreement / Var(x0), what the engine records live, peaks in the window and falls in both outer phases. */
+    @Test
+    void deltaPeaksInsideThePredictedWindowAndFallsOutside() {
+        double lo = MIXTURE.localSpeciationSigma(RADIUS);
+        double hi = MIXTURE.speciationSigma();
+        double[] sigma = report.grid();
+        double[] delta = report.delta();
+        int peak = 0;
+        for (int k = 1; k < delta.length; k++) {
+            peak = delta[k] > delta[peak] ? k : peak;
+        }
+        assertTrue(sigma[peak] >= lo && sigma[peak] <= hi, "Delta peaks at sigma " + sigma[peak] + ", window [" + lo + ", " + hi + "]");
+        assertTrue(delta[0] < 0.01 * delta[peak] && delta[delta.length - 1] < 0.05 * delta[peak],
+                "Delta falls at both ends: " + delta[0] + ", " + delta[delta.length - 1] + " against " + delta[peak]);
+    }
+
     @Test
     void disagreementPeaksInsideThePredictedWindow() {
         double lo = MIXTURE.localSpeciationSigma(RADIUS);
