@@ -36,12 +36,19 @@ public final class LiveMonitoring {
     private final PhaseflowMetrics metrics;
     private final PhaseDiagnostics diagnostics;
     private final Optional<ImageClassifier> classifier;
+    private final double commitmentFraction;
     private final Counter httpRequests;
     private final Histogram httpSeconds;
 
     public LiveMonitoring(RouterPlan plan, Optional<ImageClassifier> classifier, double shadowFraction) {
+        this(plan, classifier, shadowFraction, DEFAULT_COMMITMENT_FRACTION);
+    }
+
+    /** {@code commitmentFraction}: share of requests whose class commitment is tracked (needs the classifier). */
+    public LiveMonitoring(RouterPlan plan, Optional<ImageClassifier> classifier, double shadowFraction, double commitmentFraction) {
         this.metrics = new PhaseflowMetrics(new PrometheusRegistry(), true);
         this.classifier = classifier;
+        this.commitmentFraction = classifier.isPresent() ? commitmentFraction : 0;
         this.diagnostics = new PhaseDiagnostics(metrics.registry(), calibration(plan),
                 PhaseDiagnostics.Settings.defaults().withShadowFraction(shadowFraction));
         this.httpRequests = Counter.builder().name("phaseflow_http_requests_total")
@@ -75,7 +82,7 @@ public final class LiveMonitoring {
     }
 
     public EngineDiagnostics engineDiagnostics() {
-        return new EngineDiagnostics(diagnostics, classifier, classifier.isPresent() ? DEFAULT_COMMITMENT_FRACTION : 0);
+        return new EngineDiagnostics(diagnostics, classifier, commitmentFraction);
     }
 
     public MetricsEndpoint metricsEndpoint() {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Phase-aware hybrid diffusion sampling: local-patch models outside the transition window, "
                 + "the global model inside it.",
         subcommands = {GenerateCommand.class, CompareCommand.class, CalibrateCommand.class, ModelsCommand.class,
-                BenchCommand.class, ServeCommand.class, LoadTestCommand.class, NodeCommand.class,
+                BenchCommand.class, ServeCommand.class, LoadTestCommand.class, NodeCommand.class, DiagnoseCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Phaseflow {
 
