@@ -16,6 +16,6 @@ run() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 run gaussian   && $PY build_gaussian.py
 run classifier && $PY train_classifier.py --epochs 6 --seed 3 --threads 1
 run global     && $PY train_denoiser.py --arch global --steps 4500 --batch 64 --seed 1 --threads 2 --eval-every 500
-run local-r4   && $PY train_denoiser.py --arch local-r4 --steps 12000 --batch 128 --lr 1e-3 --seed 2 --threads 1 --eval-every 1000
+run local-r4   && $PY train_denoiser.py --arch local-r4 --steps 12000 --batch 128 --lr 1e-3 --seed 2 --threads 2 --eval-every 1000
 run fixtures   && $PY make_test_fixtures.py
 echo "zoo written to $(cd ../zoo/fashion-mnist && pwd); now calibrate: ./phaseflow calibrate"
