@@ -62,6 +62,10 @@ public final class OnnxModel implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(config.intraOpThreads());
             options.setInterOpNumThreads(Math.max(1, config.interOpThreads()));
+            // phaseflow runs several sessions side by side (global, local, gaussian, classifier): threads that
+            // spin after a call would take the cores from the next session's call (measured: local-r4 2-4x slower
+            // right after a global-unet call with 2 spinning threads)
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             if (config.device() == SessionConfig.Device.CUDA) {
                 try {
                     options.addCUDA(config.cudaDevice());
