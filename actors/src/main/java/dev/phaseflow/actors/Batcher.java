@@ -28,8 +28,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The dynamic batcher of one model, as Triton's: merges the evaluations of many jobs into model
  * calls of at most {@code maxBatch} images and splits the results back. Work is cut into units
  * (an image, or a tile of an image for a tiled local model), so one evaluation may be spread over
- * several calls and workers. Idle workers pull; a unit waits at most {@code maxWait} for a fuller
- * batch while a worker is idle. A failed unit goes back to the front of the queue, to another
+ * several calls and workers. Idle workers pull. A partial batch waits, at most {@code maxWait}, only
+ * while jobs this batcher has just answered have not sent their next evaluation: those are the
+ * ones about to arrive (a batch's worth comes back microseconds apart), while a lone request never
+ * waits. A failed unit goes back to the front of the queue, to another
  * worker where there is one, up to {@code maxRetries} times; then its evaluation fails alone.
  */
 public final class Batcher extends AbstractBehavior<Batcher.Command> {
@@ -52,6 +54,9 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
 
     /** Forget a job's queued and running work (it was cancelled). */
     public record DropJob(String jobId) implements Command {}
+
+    /** The job's next evaluation goes elsewhere (another model, or it finished): stop expecting it. */
+    public record Forget(String jobId) implements Command {}
 
     private record Flush() implements Command {}
 
@@ -118,6 +123,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     private final Set<ActorRef<Worker.Command>> workers = new LinkedHashSet<>();
     private final Set<ActorRef<Worker.Command>> idle = new LinkedHashSet<>();
     private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final Set<String> expected = new java.util.HashSet<>();
     private long nextBatchId;
     private boolean flushScheduled;
 
@@ -147,8 +153,14 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
                 .onMessage(WorkFailed.class, this::onWorkFailed)
                 .onMessage(WorkerStopped.class, this::onWorkerStopped)
                 .onMessage(DropJob.class, this::onDropJob)
+                .onMessage(Forget.class, f -> {
+                    expected.remove(f.jobId());
+                    dispatch(false);
+                    return this;
+                })
                 .onMessage(Flush.class, f -> {
                     flushScheduled = false;
+                    expected.clear(); // who has not come back within maxWait went elsewhere or finished
                     dispatch(true);
                     return this;
                 })
@@ -156,6 +168,9 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     }
 
     private Behavior<Command> onEnqueue(Enqueue e) {
+        if (!e.shadow()) {
+            expected.remove(e.jobId());
+        }
         long now = System.nanoTime();
         if (tiled != null) {
             List<TiledDenoiser.TileTask> tasks = tiled.tasks(e.x().count(), e.x().height(), e.x().width());
@@ -193,7 +208,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
             Unit head = queue.peekFirst();
             int limit = maxUnits(head);
             long waited = System.nanoTime() - head.enqueuedNanos;
-            if (queue.size() < limit && waited < maxWaitNanos && !force) {
+            if (queue.size() < limit && !expected.isEmpty() && waited < maxWaitNanos && !force) {
                 if (!flushScheduled) {
                     flushScheduled = true;
                     timers.startSingleTimer(new Flush(), Duration.ofNanos(maxWaitNanos - waited));
@@ -284,6 +299,9 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
                 }
                 if (--ev.unitsLeft == 0) {
                     ev.closed = true;
+                    if (!ev.shadow) {
+                        expected.add(ev.jobId);
+                    }
                     ev.replyTo.tell(new JobActor.Evaluated(ev.seq, new ImageBatch(x.count(), x.channels(), x.height(),
                             x.width(), ev.x0), model, ev.shadow));
                 }
@@ -342,6 +360,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     }
 
     private Behavior<Command> onDropJob(DropJob drop) {
+        expected.remove(drop.jobId());
         queue.removeIf(u -> u.evaluation.jobId.equals(drop.jobId()));
         for (InFlight b : inFlight.values()) {
             for (Unit u : b.units()) {

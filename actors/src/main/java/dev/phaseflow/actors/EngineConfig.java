@@ -25,12 +25,12 @@ public record EngineConfig(int workersPerModel, int inferenceThreads, int maxBat
     }
 
     /**
-     * Sized to the machine: a worker per core per model, 64-image batches, no batching delay (workers pull, so
-     * batches fill by themselves while workers are busy; a delay only adds latency when they are not).
+     * Sized to the machine: a worker per core per model, 64-image batches, up to 2 ms of batching delay (spent only
+     * while jobs the batcher just answered are on their way back, so a lone request never waits).
      */
     public static EngineConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new EngineConfig(cores, cores, 64, Duration.ZERO, 3, 256, 16_384, Duration.ofSeconds(60));
+        return new EngineConfig(cores, cores, 64, Duration.ofMillis(2), 3, 256, 16_384, Duration.ofSeconds(60));
     }
 
     public EngineConfig withWorkers(int n) {

@@ -167,6 +167,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
             return this;
         }
         if (run.done()) {
+            router.tell(new StepRouter.JobFinished(reporter.requestId()));
             sink.complete();
             if (classifier != null) {
                 classifier.tell(new CommitmentClassifier.Finish(reporter.requestId()));

@@ -22,9 +22,14 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
 
     public record DropJob(String jobId) implements Command {}
 
+    /** The job completed (its stream is done; shadow evaluations may still be running). */
+    public record JobFinished(String jobId) implements Command {}
+
     private final ModelSet models;
     private final Map<String, ActorRef<Batcher.Command>> batchers;
     private final EngineObserver observer;
+    /** The model of each running job's last evaluation: that batcher expects the job back. */
+    private final Map<String, String> lastModel = new java.util.HashMap<>();
 
     public static Behavior<Command> create(ModelSet models, Map<String, ActorRef<Batcher.Command>> batchers, EngineObserver observer) {
         return Behaviors.setup(ctx -> new StepRouter(ctx, models, batchers, observer));
@@ -43,6 +48,10 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
         return newReceiveBuilder()
                 .onMessage(RouteStep.class, this::onRoute)
                 .onMessage(DropJob.class, this::onDrop)
+                .onMessage(JobFinished.class, f -> {
+                    forgetAt(lastModel.remove(f.jobId()), f.jobId());
+                    return this;
+                })
                 .build();
     }
 
@@ -51,12 +60,23 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
         String model = shadow ? step.shadowModel() : models.modelFor(step.mode(), step.sigma());
         if (!shadow) {
             observer.stepRouted(models.route(model), model);
+            String previous = lastModel.put(step.jobId(), model);
+            if (!model.equals(previous)) {
+                forgetAt(previous, step.jobId());
+            }
         }
         batchers.get(model).tell(new Batcher.Enqueue(step.jobId(), step.seq(), step.x(), step.sigma(), step.replyTo(), shadow));
         return this;
     }
 
+    private void forgetAt(String model, String jobId) {
+        if (model != null) {
+            batchers.get(model).tell(new Batcher.Forget(jobId));
+        }
+    }
+
     private Behavior<Command> onDrop(DropJob drop) {
+        lastModel.remove(drop.jobId());
         batchers.values().forEach(b -> b.tell(new Batcher.DropJob(drop.jobId())));
         return this;
     }

@@ -43,6 +43,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "32", description = "Steps per request with --engine (default ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--max-wait-ms", description = "Engine batching delay with --engine (default: the engine's).")
+    Integer maxWaitMs;
+
+    @Option(names = "--levels", split = ",", defaultValue = "1,4,16,64", description = "Concurrency levels with --engine (default ${DEFAULT-VALUE}).")
+    int[] levels;
+
+    @Option(names = "--modes", split = ",", defaultValue = "global,hybrid", description = "Modes with --engine (default ${DEFAULT-VALUE}).")
+    List<String> modes;
+
     @Override
     public Integer call() {
         if (engine) {
@@ -56,8 +65,12 @@ final class BenchCommand implements Callable<Integer> {
 
     private int engineBenchmark() {
         try (ModelZoo zoo = common.openZoo()) {
-            var settings = new EngineBenchmark.Settings(List.of(Mode.GLOBAL, Mode.HYBRID), new int[] {1, 4, 16, 64}, requests,
-                    steps, "euler", EngineConfig.defaults().withInferenceThreads(Runtime.getRuntime().availableProcessors()));
+            EngineConfig config = EngineConfig.defaults();
+            if (maxWaitMs != null) {
+                config = config.withMaxWait(java.time.Duration.ofMillis(maxWaitMs));
+            }
+            var settings = new EngineBenchmark.Settings(modes.stream().map(Mode::parse).toList(), levels, requests, steps,
+                    "euler", config);
             ModelSet models = ModelSet.fromZoo(zoo, tile == 16 ? 0 : tile);
             EngineBenchmark.print(EngineBenchmark.run(models, settings), settings, new PrintStream(System.out, true));
         }

@@ -42,7 +42,7 @@ public final class LoadTestOptions {
             "  --workers N              engine workers per model (default: cores)",
             "  --inference-threads N    engine inference threads (default: cores)",
             "  --max-batch N            engine max batch (default 64)",
-            "  --max-wait-ms N          engine batching delay in ms (default 0: workers pull, batches fill while they are busy)",
+            "  --max-wait-ms N          engine batching delay in ms, spent only while answered jobs are on their way back (default 2)",
             "  --out PATH               report folder (default loadtest-report)",
             "  --baseline on|off        PyTorch baseline of the global model (default on; skipped without torch)",
             "  --baseline-threads N     its torch threads (default: cores)",
