@@ -35,7 +35,7 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--points", description = "Log-spaced sigma points from 0.002 to 80 (default 48).")
     Integer points;
 
-    @Option(names = "--tolerance", description = "Relative x0-error slack within which a cheaper model is chosen (default 0.10).")
+    @Option(names = "--tolerance", description = "Relative x0-error slack within which a cheaper model is chosen (default 0.05).")
     Double tolerance;
 
     @Option(names = "--global", description = "The plan's global model (default global-unet).")

@@ -138,7 +138,7 @@ class CalibratorTest {
         for (int k = 0; k < sigma.length; k++) {
             double exact = report.errors().mse(TwoGaussianMixture.EXACT_NAME)[k];
             double local = report.errors().mse(LOCAL)[k];
-            String expected = local <= 1.1 * exact ? LOCAL : TwoGaussianMixture.EXACT_NAME;
+            String expected = local <= (1 + report.tolerance()) * exact ? LOCAL : TwoGaussianMixture.EXACT_NAME;
             assertEquals(expected, plan.chosen()[k], "sigma " + sigma[k]);
         }
         ScheduleEstimate s = report.schedule();
@@ -154,7 +154,7 @@ class CalibratorTest {
         assertEquals(report.plan().intervals(), plan.hybrid());
         assertEquals(report.plan().windowLo(), plan.windowLo());
         assertEquals(report.plan().windowHi(), plan.windowHi());
-        assertEquals(0.1, plan.calibration().get("tolerance").asDouble());
+        assertEquals(CalibrationConfig.DEFAULT_TOLERANCE, plan.calibration().get("tolerance").asDouble());
         assertEquals(report.schedule().globalShare(), plan.calibration().get("global_share").asDouble());
         assertEquals(200, plan.calibration().get("images").asInt());
 
