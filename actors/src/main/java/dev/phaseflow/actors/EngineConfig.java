@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param workersPerModel  workers pulling batches, per model of the plan
  * @param inferenceThreads threads of the dispatcher that runs model calls (at most this many calls at once)
  * @param maxBatch         most images per model call (local models: tiles of that many images)
- * @param maxWait          longest a unit waits for a fuller batch while a worker is idle (Triton's max queue delay)
+ * @param maxWait          longest a partial batch waits while jobs the batcher just answered are on their way back
+ *                         (Triton's max queue delay, spent only when more work is known to be coming)
  * @param maxRetries       attempts after the first for a failing unit of work, on another worker where there is one
  * @param maxInFlight      admitted requests at once; past it a request fails at once as overloaded
  * @param maxQueuedImages  images of admitted requests at once; past it a request fails at once as overloaded

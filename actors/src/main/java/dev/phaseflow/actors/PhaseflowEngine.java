@@ -10,7 +10,6 @@ import dev.phaseflow.pipeline.SampleEvent;
 import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.SamplingService;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -278,10 +277,5 @@ public final class PhaseflowEngine implements SamplingService {
                 LOG.warn("closing the zoo: {}", e.toString());
             }
         }
-    }
-
-    /** How long close() may take at most (drain plus actor shutdown). */
-    public Duration maxCloseTime() {
-        return config.drainTimeout().plusSeconds(30);
     }
 }

@@ -115,7 +115,7 @@ public final class ImageBatch {
         }
     }
 
-    /** Index and value of the first NaN or infinite value, or -1 when all are finite. */
+    /** Index of the first NaN or infinite value, or -1 when all are finite. */
     public int firstNonFinite() {
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {

@@ -3,7 +3,6 @@ package dev.phaseflow.models;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -101,9 +100,5 @@ public final class ZooValidation {
             diffs.put(name, max);
         }
         return diffs;
-    }
-
-    static String shape(long[] s) {
-        return Arrays.toString(s);
     }
 }
