@@ -57,6 +57,7 @@ class UNet(nn.Module):
 
     def __init__(self, ch=(32, 64, 128), blocks=2, temb=128):
         super().__init__()
+        self.channels, self.blocks = tuple(ch), blocks
         self.temb_dim = temb
         self.temb = nn.Sequential(nn.Linear(temb, temb * 2), nn.SiLU(), nn.Linear(temb * 2, temb * 2))
         t = temb * 2

@@ -20,6 +20,10 @@ ARCHS = {
     "global": ("global-unet", "global", lambda: UNet(ch=(32, 64, 128), blocks=2)),
     "local-r4": ("local-r4", "local", lambda: LocalNet(width=32, dilations=(1, 1, 1, 1), mlp=96)),
     "local-r8": ("local-r8", "local", lambda: LocalNet(width=32, dilations=(1, 1, 2, 2, 2), mlp=96)),
+    # the cascade of sizes (routing by sample quality): each trained only on the sigma range it serves
+    "unet-s": ("global-unet-s", "global", lambda: UNet(ch=(16, 32, 64), blocks=1)),
+    "unet-xs": ("global-unet-xs", "global", lambda: UNet(ch=(8, 16, 32), blocks=1)),
+    "local-r6": ("local-r6", "local", lambda: LocalNet(width=28, dilations=(1,) * 6, mlp=96)),
 }
 
 
@@ -72,6 +76,9 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--eval-every", type=int, default=500)
+    p.add_argument("--sigma-range", type=float, nargs=2, metavar=("LO", "HI"),
+                   help="train only on sigma in [LO, HI] (t uniform between their times): a model that "
+                        "serves part of the schedule spends its capacity there")
     p.add_argument("--work", default=os.path.join(os.path.dirname(__file__), "out"))
     p.add_argument("--export-only", action="store_true",
                    help="export the latest checkpoint (EMA weights) without training further")
@@ -103,7 +110,9 @@ def main():
             raise SystemExit(f"no checkpoint {ckpt} to export")
         export(name, role, ema, log, args, seconds, test, start_step)
         return
-    t_max = fmnist.sigma_to_t(torch.tensor(fmnist.SIGMA_MAX)).item()
+    lo, hi = args.sigma_range or (0.0, fmnist.SIGMA_MAX)
+    t_lo = fmnist.sigma_to_t(torch.tensor(lo)).item() if lo > 0 else 0.0
+    t_hi = fmnist.sigma_to_t(torch.tensor(hi)).item()
     perm, pos = torch.randperm(len(train), generator=g), 0
     for _ in range(start_step * args.batch // len(train)):
         perm = torch.randperm(len(train), generator=g)
@@ -114,7 +123,7 @@ def main():
             perm, pos = torch.randperm(len(train), generator=g), 0
         x0 = train[perm[pos:pos + args.batch]]
         pos += args.batch
-        t = torch.rand(args.batch, generator=g) * t_max
+        t = t_lo + torch.rand(args.batch, generator=g) * (t_hi - t_lo)
         ab = fmnist.alpha_bar(t)[:, None, None, None]
         eps = torch.randn(x0.shape, generator=g)
         x_vp = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
@@ -135,7 +144,7 @@ def main():
             running = 0.0
         if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
             seconds += time.time() - tick
-            errs = x0_errors(ema, test[:256], [0.05, 0.17, 0.3, 0.52, 2.0, 10.0])
+            errs = x0_errors(ema, test[:256], [s for s in (0.05, 0.17, 0.3, 0.52, 2.0, 10.0) if lo <= s <= hi] or [hi])
             log["eval"].append([step + 1, errs])
             last = log["loss"][-1][1] if log["loss"] else float("nan")
             print(f"{name} step {step + 1}/{args.steps} loss {last:.4f} "
@@ -169,12 +178,15 @@ def export(name, role, net, log, args, seconds, test, steps):
     fmnist.export_onnx(model, (x_in, t_in), os.path.join(folder, "model.onnx"), ["x", "t"], ["v"], axes)
     golden = fmnist.save_golden(folder, {"x": x_in, "t": t_in}, {"v": v_out})
     params = sum(p.numel() for p in net.parameters())
+    desc = ("UNet with self-attention at 7x7" if not local else
+            f"fully convolutional, valid 3x3 convolutions (dilations {list(net_dilations(net))}), "
+            "coordinate input channels, no spatial normalisation")
+    if not local and hasattr(net, "channels"):
+        desc = f"UNet {'/'.join(map(str, net.channels))} channels, {net.blocks} res block(s) per level, self-attention at 7x7"
     manifest = {
         "name": name,
         "role": role,
-        "description": ("UNet with self-attention at 7x7" if not local else
-                        f"fully convolutional, valid 3x3 convolutions (dilations {list(net_dilations(net))}), "
-                        "coordinate input channels, no spatial normalisation"),
+        "description": desc,
         "file": "model.onnx",
         "dataset": "fashion-mnist",
         "image": {"channels": 1, "height": 28, "width": 28, "range": [-1.0, 1.0]},
@@ -187,6 +199,7 @@ def export(name, role, net, log, args, seconds, test, steps):
         "parameters": params,
         "training": {"steps": steps, "batch": args.batch, "lr": args.lr, "ema": args.ema,
                      "seed": args.seed, "threads": args.threads, "seconds": round(seconds, 1),
+                     "sigma_range": list(args.sigma_range) if args.sigma_range else [0.0, fmnist.SIGMA_MAX],
                      "final_loss": log["loss"][-1][1] if log["loss"] else None,
                      "loss": "mse on v (x0-weighted by (1+sigma^2)/sigma^2)"},
         "x0_mse": {"images": 2000, "split": "t10k", "by_sigma": errors},
