@@ -76,6 +76,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--eval-every", type=int, default=500)
+    p.add_argument("--stop-at", type=int, help="stop (checkpointed, not exported) after this step; a later run "
+                   "with another --steps resumes from there, as the shipped cascade models were trained")
     p.add_argument("--sigma-range", type=float, nargs=2, metavar=("LO", "HI"),
                    help="train only on sigma in [LO, HI] (t uniform between their times): a model that "
                         "serves part of the schedule spends its capacity there")
@@ -153,6 +155,9 @@ def main():
                         "sched": sched.state_dict(), "rng": g.get_state(), "torch_rng": torch.get_rng_state(),
                         "log": log, "step": step + 1, "seconds": seconds}, ckpt)
             tick = time.time()
+            if args.stop_at and step + 1 >= args.stop_at:
+                print(f"{name}: stopped at step {step + 1} (--stop-at)", flush=True)
+                return
     export(name, role, ema, log, args, seconds, test, args.steps)
 
 

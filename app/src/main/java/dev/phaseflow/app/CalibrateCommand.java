@@ -4,7 +4,12 @@ import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.pipeline.calibration.CalibrateMain;
 import dev.phaseflow.pipeline.calibration.CalibrationReport;
 import dev.phaseflow.pipeline.calibration.CalibrationSummary;
+import dev.phaseflow.loadtest.plans.PlanSearch;
+import dev.phaseflow.loadtest.plans.PlanSearchResult;
+import dev.phaseflow.loadtest.plans.ZooPlanSearch;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -17,8 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code phaseflow calibrate}: measure the zoo's models along sigma and write the router plan. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Calibrate the zoo on held-out Fashion-MNIST: x0 error of every model along sigma, local/global "
-                + "disagreement, spectral and class-pair speciation, Gaussian CMI; choose the hybrid plan and write "
-                + "router.json, calibration.json and calibration.png.")
+                + "disagreement, spectral and class-pair speciation, Gaussian CMI; then search router plans by the FD "
+                + "of their samples and write the fastest within --max-fd-ratio to router.json, with calibration.json "
+                + "and calibration.png.")
 final class CalibrateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -44,18 +50,75 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--local", description = "The plan's local model (default local-r4).")
     String local;
 
+    @Option(names = "--no-search", description = "Skip the plan search: router.json takes the per-sigma error rule's plan "
+            + "(the fast first pass, see --tolerance).")
+    boolean noSearch;
+
+    @Option(names = "--max-fd-ratio", defaultValue = "1.05", paramLabel = "R",
+            description = "Quality budget of the plan search: the fastest plan whose FD is at most R times global-only's "
+                    + "(default ${DEFAULT-VALUE}).")
+    double maxFdRatio;
+
+    @Option(names = "--search-images", defaultValue = "1000", paramLabel = "N",
+            description = "Samples per candidate plan, the same seeds for every plan (default ${DEFAULT-VALUE}).")
+    int searchImages;
+
+    @Option(names = "--search-minutes", defaultValue = "18", paramLabel = "M",
+            description = "Time for the whole plan search (default ${DEFAULT-VALUE}).")
+    double searchMinutes;
+
+    @Option(names = "--search-solver", defaultValue = "euler", description = "Solver plans are scored with (default ${DEFAULT-VALUE}).")
+    String searchSolver;
+
+    @Option(names = "--search-steps", defaultValue = "32", description = "Karras steps plans are scored on (default ${DEFAULT-VALUE}).")
+    int searchSteps;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PlanSearch.Settings settings = PlanSearch.Settings.defaults().withImages(searchImages).withMaxFdRatio(maxFdRatio)
+                .withTimeLimit(searchMinutes * 60);
         try (ModelZoo zoo = common.openZoo()) {
             Path target = out != null ? out : zoo.folder();
             CalibrationReport report = CalibrateMain.calibrateZoo(zoo, global, local, target,
                     images == null ? OptionalInt.empty() : OptionalInt.of(images),
                     points == null ? OptionalInt.empty() : OptionalInt.of(points),
                     tolerance == null ? OptionalDouble.empty() : OptionalDouble.of(tolerance),
-                    message -> spec.commandLine().getErr().println("  " + message));
+                    message -> err.println("  " + message));
             spec.commandLine().getOut().print(CalibrationSummary.text(report));
-            spec.commandLine().getOut().println("wrote router.json, calibration.json and calibration.png to " + target);
+            if (noSearch) {
+                spec.commandLine().getOut().println("wrote router.json (per-sigma error rule), calibration.json and "
+                        + "calibration.png to " + target);
+                return 0;
+            }
+            err.printf(Locale.ROOT, "  plan search: %d images per plan, %s %d steps, budget FD ratio <= %.3f, %.0f min%n",
+                    searchImages, searchSolver, searchSteps, maxFdRatio, searchMinutes);
+            PlanSearchResult result = ZooPlanSearch.search(zoo, report, settings, searchSolver, searchSteps,
+                    searchProgress(err, settings));
+            err.println();
+            ZooPlanSearch.write(target, report, result);
+            spec.commandLine().getOut().print(result.table());
+            if (result.chosen().isEmpty()) {
+                throw new IllegalArgumentException(result.impossibleMessage() + " (router.json keeps the per-sigma rule's "
+                        + "plan; the front is in calibration.json)");
+            }
+            spec.commandLine().getOut().println("wrote router.json (plan search), calibration.json and calibration.png to "
+                    + target);
         }
         return 0;
+    }
+
+    /** A one-line bar over the search's time: plans scored and the fastest within budget so far. */
+    private static PlanSearch.Listener searchProgress(PrintWriter err, PlanSearch.Settings settings) {
+        double[] best = {0};
+        return (phase, s, n, fraction) -> {
+            if (s.fdRatio() <= settings.maxFdRatio()) {
+                best[0] = Math.max(best[0], s.speedUp());
+            }
+            int filled = (int) Math.round(fraction * 30);
+            err.printf(Locale.ROOT, "\r  [%s%s] %-10s %3d plans  last %.2fx FD ratio %.3f  best within budget %.2fx ",
+                    "#".repeat(filled), " ".repeat(30 - filled), phase, n, s.speedUp(), s.fdRatio(), best[0]);
+            err.flush();
+        };
     }
 }

@@ -98,7 +98,8 @@ public final class RunReporter {
                 System.nanoTime() - startNanos);
     }
 
-    static ImageBatch clamp(ImageBatch x) {
+    /** Pixel values clamped to the data range [-1, 1], as every engine delivers its images. */
+    public static ImageBatch clamp(ImageBatch x) {
         float[] in = x.data();
         float[] out = new float[in.length];
         for (int i = 0; i < in.length; i++) {

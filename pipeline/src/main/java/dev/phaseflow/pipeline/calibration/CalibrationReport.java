@@ -90,6 +90,11 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
         CalibrationFigure.of(this).writePng(folder.resolve(PNG_FILE));
     }
 
+    /** calibration.png as a figure, for callers that add panels of their own before writing it. */
+    public dev.phaseflow.pipeline.report.Figure figure() {
+        return CalibrationFigure.of(this);
+    }
+
     /** The short summary stored in router.json. */
     public ObjectNode summary() {
         ObjectNode s = JSON.createObjectNode();

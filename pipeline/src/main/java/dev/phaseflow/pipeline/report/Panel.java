@@ -30,7 +30,7 @@ public final class Panel {
     private static final Stroke DOTTED = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
             new float[] {2, 3}, 0);
 
-    private record Series(String name, double[] x, double[] y, Color color) {}
+    private record Series(String name, double[] x, double[] y, Color color, boolean dots) {}
 
     private record Band(double lo, double hi, String label, Color color) {}
 
@@ -79,7 +79,15 @@ public final class Panel {
             throw new IllegalArgumentException("series '" + name + "' has " + x.length + " x values and " + y.length
                     + " y values");
         }
-        series.add(new Series(name, x.clone(), y.clone(), color));
+        series.add(new Series(name, x.clone(), y.clone(), color, false));
+        return this;
+    }
+
+    /** Unconnected points (a scatter), e.g. every candidate a search scored. */
+    public Panel points(String name, double[] x, double[] y, Color color) {
+        line(name, x, y, color);
+        Series s = series.remove(series.size() - 1);
+        series.add(new Series(s.name, s.x, s.y, color, true));
         return this;
     }
 
@@ -139,7 +147,15 @@ public final class Panel {
         for (Series s : series) {
             g.setColor(s.color);
             g.setStroke(solid);
-            g.draw(path(s, xAxis, yAxis, plot));
+            if (s.dots) {
+                for (int i = 0; i < s.x.length; i++) {
+                    if (xAxis.drawable(s.x[i]) && yAxis.drawable(s.y[i])) {
+                        g.fillOval(px(xAxis, plot, s.x[i]) - 3, py(yAxis, plot, s.y[i]) - 3, 6, 6);
+                    }
+                }
+            } else {
+                g.draw(path(s, xAxis, yAxis, plot));
+            }
         }
         for (Marker m : markers) {
             Axis axis = m.vertical ? xAxis : yAxis;

@@ -63,6 +63,36 @@ public final class SamplingRun {
                 new ImageBatch(sampleIds.length, channels, height, width, data));
     }
 
+    /**
+     * An independent copy of this run at the start of its current step, to continue it in more than
+     * one way (a plan search shares the steps that candidate plans have in common). States are
+     * immutable batches, so the copy shares them.
+     */
+    public SamplingRun fork() {
+        if (step == null || evaluation != 0) {
+            throw new IllegalStateException("a run forks only at the start of a step");
+        }
+        SamplingRun copy = new SamplingRun(solver, sigmas, noise, sampleIds, x, previousX0, previousModel);
+        copy.beginStep(step.index);
+        return copy;
+    }
+
+    private SamplingRun(Solver solver, double[] sigmas, NoiseSource noise, long[] sampleIds, ImageBatch x,
+                        ImageBatch previousX0, String previousModel) {
+        this.solver = solver;
+        this.sigmas = sigmas;
+        this.noise = noise;
+        this.sampleIds = sampleIds;
+        this.x = x;
+        this.previousX0 = previousX0;
+        this.previousModel = previousModel;
+    }
+
+    /** The solver's evaluations of step i of this run's schedule. */
+    public int evaluations(int stepIndex) {
+        return solver.evaluations(sigmas, stepIndex);
+    }
+
     public boolean done() {
         return step == null;
     }
