@@ -5,6 +5,8 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const COLOURS = { local: '#2a9d8f', global: '#e76f51', pending: '#d9d9d9', delta: '#264653', window: '#f3efe0' };
+  // one colour per model of a plan: local models in greens, global ones from red (dearest) to amber, analytic grey
+  const MODEL_COLOURS = { local: ['#2a9d8f', '#57cc99', '#80ed99'], global: ['#e76f51', '#f4a261', '#e9c46a', '#b5838d'] };
 
   let controller = null;     // aborts the running request
   let run = null;            // the running request: schedule, steps seen, route mix
@@ -146,7 +148,7 @@
 
   function onStarted(d) {
     const total = d.sigmas.length - 1;
-    run = { id: d.request_id, sigmas: d.sigmas, total, steps: [], mix: { local: 0, global: 0 } };
+    run = { id: d.request_id, sigmas: d.sigmas, total, steps: [], mix: {}, tiers: modelTiers(d) };
     const strip = $('step-strip');
     strip.replaceChildren();
     for (let i = 0; i < total; i++) {
@@ -163,18 +165,43 @@
     setStatus('running', `request ${d.request_id}: ${d.request.count} image(s), ${total} steps, mode ${d.request.mode}, models ${d.models.join(', ')}`);
   }
 
+  // Each model of the started event with its route, cost tier and colour, dearest first.
+  function modelTiers(d) {
+    const list = (d.model_tiers && d.model_tiers.length) ? d.model_tiers.slice()
+      : d.models.map((m) => ({ model: m, route: 'global', tier: 'unmeasured' }));
+    list.sort((a, b) => (b.relative_cost || 0) - (a.relative_cost || 0));
+    const used = { local: 0, global: 0 };
+    const tiers = {};
+    for (const t of list) {
+      const colours = MODEL_COLOURS[t.route] || MODEL_COLOURS.global;
+      const colour = t.tier === 'tiny' ? '#8d99ae' : colours[used[t.route]++ % colours.length];
+      tiers[t.model] = Object.assign({ colour }, t);
+    }
+    return tiers;
+  }
+
+  function describe(model) {
+    const t = run && run.tiers[model];
+    if (!t) return model;
+    return typeof t.relative_cost === 'number' ? `${model} (${t.route}, ${t.tier}, ${t.relative_cost.toFixed(2)}x)`
+      : `${model} (${t.route})`;
+  }
+
   function onStep(d) {
     if (!run) return;
     const cell = $('step-strip').children[d.index];
+    const tier = run.tiers[d.model];
     if (cell) {
       cell.className = 'step route-' + d.route;
-      cell.title = `step ${d.index}: sigma ${fmt(d.sigma)} → ${d.models.join(' + ')} (${d.route})`;
+      cell.dataset.model = d.model;
+      if (tier) cell.style.background = tier.colour;
+      cell.title = `step ${d.index}: sigma ${fmt(d.sigma)} → ${d.models.map(describe).join(' + ')}`;
     }
-    run.steps[d.index] = { sigma: d.sigma, route: d.route, delta: typeof d.delta === 'number' ? d.delta : null };
-    if (d.route in run.mix) run.mix[d.route]++;
+    run.steps[d.index] = { sigma: d.sigma, route: d.route, model: d.model, delta: typeof d.delta === 'number' ? d.delta : null };
+    run.mix[d.model] = (run.mix[d.model] || 0) + 1;
     if (d.preview) {
       $('preview').src = 'data:image/png;base64,' + d.preview;
-      $('preview-caption').textContent = `x0 estimate after step ${d.index + 1}/${run.total} (sigma ${fmt(d.sigma)}, ${d.route})`;
+      $('preview-caption').textContent = `x0 estimate after step ${d.index + 1}/${run.total} (sigma ${fmt(d.sigma)}, ${describe(d.model)})`;
       if (cell) cell.classList.add('preview-shown');
     }
     setStatus('running', `request ${run.id}: step ${d.index + 1}/${run.total}`);
@@ -192,24 +219,37 @@
   }
 
   function onCompleted(d) {
-    const byRoute = d.evaluations_by_route || {};
-    setStatus('completed', `completed: ${d.images} image(s) in ${d.wall_seconds.toFixed(2)} s; model evaluations `
-      + `local ${byRoute.local || 0}, global ${byRoute.global || 0}`);
+    const byModel = d.evaluations_by_model || {};
+    const parts = Object.keys(byModel).map((m) => `${describe(m)} ${byModel[m]}`);
+    setStatus('completed', `completed: ${d.images} image(s) in ${d.wall_seconds.toFixed(2)} s; model evaluations: `
+      + parts.join(', '));
   }
 
   function onError(d) {
     setStatus('error', `error: ${d.error}: ${d.message}`);
   }
 
+  // One bar segment and one phrase per model, in the order of the plan's tiers (dearest first).
   function updateMix() {
-    const mix = run ? run.mix : { local: 0, global: 0 };
+    const bar = $('mix-bar');
+    bar.replaceChildren();
     const total = run ? run.total : 0;
-    const [local, global] = $('mix-bar').children;
-    local.style.width = total ? (100 * mix.local / total) + '%' : '0';
-    global.style.width = total ? (100 * mix.global / total) + '%' : '0';
-    $('mix-text').textContent = total
-      ? `route mix: ${mix.local} local, ${mix.global} global of ${total} steps`
-      : 'route mix: –';
+    if (!total) {
+      $('mix-text').textContent = 'model mix: –';
+      return;
+    }
+    const parts = [];
+    for (const model of Object.keys(run.tiers)) {
+      const n = run.mix[model] || 0;
+      const span = document.createElement('span');
+      span.className = 'route-' + run.tiers[model].route;
+      span.style.background = run.tiers[model].colour;
+      span.style.width = (100 * n / total) + '%';
+      span.title = describe(model);
+      bar.appendChild(span);
+      parts.push(`${n} ${model} (${run.tiers[model].route}, ${run.tiers[model].tier})`);
+    }
+    $('mix-text').textContent = `model mix: ${parts.join(', ')} of ${total} steps`;
   }
 
   function queueChart() {
@@ -280,7 +320,8 @@
     ctx.stroke();
     run.steps.forEach((step, i) => {
       if (!step || step.sigma <= 0) return;
-      ctx.fillStyle = COLOURS[step.route] || '#888';
+      const tier = run.tiers[step.model];
+      ctx.fillStyle = tier ? tier.colour : (COLOURS[step.route] || '#888');
       ctx.beginPath();
       ctx.arc(x(i), y(step.sigma), 3.5, 0, 2 * Math.PI);
       ctx.fill();

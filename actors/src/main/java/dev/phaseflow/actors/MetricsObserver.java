@@ -6,14 +6,22 @@ import dev.phaseflow.monitoring.TrackedRequest;
 import dev.phaseflow.pipeline.routing.Route;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** Reports the engine into Prometheus metrics. */
 public final class MetricsObserver implements EngineObserver {
     private final PhaseflowMetrics metrics;
     private final Map<String, TrackedRequest> requests = new ConcurrentHashMap<>();
+    private final Function<String, String> tierOf;
 
     public MetricsObserver(PhaseflowMetrics metrics) {
+        this(metrics, model -> "unmeasured");
+    }
+
+    /** @param tierOf a model's cost tier (see {@link dev.phaseflow.pipeline.routing.ModelTier}), a label of its steps */
+    public MetricsObserver(PhaseflowMetrics metrics, Function<String, String> tierOf) {
         this.metrics = metrics;
+        this.tierOf = tierOf;
     }
 
     @Override
@@ -45,7 +53,7 @@ public final class MetricsObserver implements EngineObserver {
 
     @Override
     public void stepRouted(Route route, String model) {
-        metrics.stepCompleted(route.id());
+        metrics.stepCompleted(route.id(), model, tierOf.apply(model));
     }
 
     @Override

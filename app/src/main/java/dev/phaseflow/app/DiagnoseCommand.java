@@ -59,7 +59,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             LiveMonitoring monitoring = new LiveMonitoring(models.plan(), Optional.of(zoo.classifier()), shadowFraction,
                     commitmentFraction);
             try (PhaseflowEngine engine = PhaseflowEngine.builder(models).config(EngineConfig.defaults())
-                    .observer(monitoring.engineObserver()).diagnostics(monitoring.engineDiagnostics()).build()) {
+                    .observer(monitoring.engineObserver(models)).diagnostics(monitoring.engineDiagnostics()).build()) {
                 Flux.range(0, requests).flatMap(i -> engine.sample(SampleRequest.defaults().withMode(m).withSteps(steps)
                         .withCount(count).withSeed(i)).then(), 8).blockLast(Duration.ofHours(1));
             }

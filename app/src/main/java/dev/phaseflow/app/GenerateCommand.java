@@ -81,8 +81,11 @@ final class GenerateCommand implements Callable<Integer> {
             Progress progress = new Progress(err, count, request.steps(), !noProgress);
             List<ImageBatch> images = new ArrayList<>();
             SampleEvent.Completed[] done = new SampleEvent.Completed[1];
+            SampleEvent.Started[] started = new SampleEvent.Started[1];
             service.sample(request).doOnNext(e -> {
-                if (e instanceof SampleEvent.Step s) {
+                if (e instanceof SampleEvent.Started st) {
+                    started[0] = st;
+                } else if (e instanceof SampleEvent.Step s) {
                     progress.step(s.index() + 1);
                 } else if (e instanceof SampleEvent.Image img) {
                     images.add(img.pixels());
@@ -98,10 +101,19 @@ final class GenerateCommand implements Callable<Integer> {
             double seconds = c.wallNanos() / 1e9;
             outw.printf(Locale.ROOT, "generated %d images in %.2f s (%.1f images/s), mode %s, %s, %d steps, seed %d%n",
                     c.images(), seconds, c.images() / seconds, m.id(), solver, steps, seed);
-            outw.printf(Locale.ROOT, "model evaluations by route: %s; by model: %s%n", c.evaluationsByRoute(), c.evaluationsByModel());
+            outw.printf(Locale.ROOT, "model evaluations per image batch: %s%n", evaluations(started[0], c));
             outw.printf(Locale.ROOT, "wrote %s/img-*.png and %s%n", out, out.resolve("grid.png"));
         }
         return 0;
+    }
+
+    /** Evaluations by model in plan order, each with its route, cost tier and relative cost. */
+    static String evaluations(SampleEvent.Started started, SampleEvent.Completed c) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (dev.phaseflow.pipeline.routing.ModelTier t : started.tiers()) {
+            parts.add(c.evaluationsByModel().getOrDefault(t.model(), 0L) + " " + t.describe());
+        }
+        return String.join(", ", parts);
     }
 
     private static void write(ImageBatch image, Path file) {

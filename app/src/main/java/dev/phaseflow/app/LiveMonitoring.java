@@ -77,8 +77,9 @@ public final class LiveMonitoring {
         return diagnostics;
     }
 
-    public EngineObserver engineObserver() {
-        return new MetricsObserver(metrics);
+    /** The engine's metrics; steps are labelled with their model and its cost tier in {@code models}' plan. */
+    public EngineObserver engineObserver(dev.phaseflow.pipeline.ModelSet models) {
+        return new MetricsObserver(metrics, model -> models.tier(model).tier());
     }
 
     public EngineDiagnostics engineDiagnostics() {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 + "the global model inside it.",
         subcommands = {GenerateCommand.class, CompareCommand.class, CalibrateCommand.class, ModelsCommand.class,
                 BenchCommand.class, ServeCommand.class, LoadTestCommand.class, NodeCommand.class, DiagnoseCommand.class,
+                PlansCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Phaseflow {
 

@@ -65,7 +65,7 @@ public final class Serving {
             engineBuilder.cluster(node);
         }
         if (monitoring != null) {
-            engineBuilder.observer(monitoring.engineObserver()).diagnostics(monitoring.engineDiagnostics());
+            engineBuilder.observer(monitoring.engineObserver(models)).diagnostics(monitoring.engineDiagnostics());
         }
         PhaseflowEngine engine = engineBuilder.build();
         try {

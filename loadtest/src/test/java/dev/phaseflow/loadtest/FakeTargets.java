@@ -19,7 +19,7 @@ final class FakeTargets {
     static List<SampleEvent> events(SampleRequest r) {
         String id = "r" + r.seed();
         List<SampleEvent> out = new ArrayList<>();
-        out.add(new SampleEvent.Started(id, r, new double[0], List.of("g")));
+        out.add(new SampleEvent.Started(id, r, new double[0], List.of("g"), List.of()));
         for (int i = 0; i < r.steps(); i++) {
             out.add(new SampleEvent.Step(id, i, 1.0, Route.GLOBAL, "g", List.of("g"), Optional.empty()));
         }

@@ -34,6 +34,7 @@ public final class PhaseflowMetrics {
     private final Histogram requestDuration;
     private final Counter images;
     private final Counter steps;
+    private final Counter modelSteps;
     private final Counter modelExecutions;
     private final Histogram batchSize;
     private final Histogram queueWait;
@@ -80,6 +81,10 @@ public final class PhaseflowMetrics {
         steps = Counter.builder().name("phaseflow_steps_total")
                 .help("Denoising steps (one request batch at one sigma), by route.")
                 .labelNames("route").register(registry);
+        modelSteps = Counter.builder().name("phaseflow_model_steps_total")
+                .help("Denoising steps by the model that made them and its cost tier (full, mid, small, tiny: cost "
+                        + "relative to the plan's dearest model).")
+                .labelNames("model", "tier").register(registry);
         modelExecutions = Counter.builder().name("phaseflow_model_executions_total")
                 .help("Model calls, by model.").labelNames("model").register(registry);
         batchSize = Histogram.builder().name("phaseflow_model_batch_size")
@@ -154,6 +159,12 @@ public final class PhaseflowMetrics {
     /** Counts one denoising step routed to {@code route} ("local" or "global"). */
     public void stepCompleted(String route) {
         steps.labelValues(Routes.check(route)).inc();
+    }
+
+    /** Counts one denoising step routed to {@code route}, made by {@code model} of cost tier {@code tier}. */
+    public void stepCompleted(String route, String model, String tier) {
+        stepCompleted(route);
+        modelSteps.labelValues(Checks.nonBlank("model name", model), Checks.nonBlank("tier", tier)).inc();
     }
 
     /** Counts one call of {@code model} on a batch of {@code batchSize} items (images or tiles). */

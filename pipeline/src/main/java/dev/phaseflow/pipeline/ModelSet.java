@@ -5,6 +5,7 @@ import dev.phaseflow.models.ModelManifest;
 import dev.phaseflow.models.ModelRole;
 import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.pipeline.routing.Mode;
+import dev.phaseflow.pipeline.routing.ModelTier;
 import dev.phaseflow.pipeline.routing.Route;
 import dev.phaseflow.pipeline.routing.RouterPlan;
 import dev.phaseflow.pipeline.schedule.Schedules;
@@ -25,6 +26,7 @@ public final class ModelSet {
     private final int channels;
     private final int height;
     private final int width;
+    private final Map<String, ModelTier> tiers;
 
     public ModelSet(Map<String, Denoiser> denoisers, RouterPlan plan, double sigmaMin, double sigmaMax,
                     int channels, int height, int width) {
@@ -38,6 +40,36 @@ public final class ModelSet {
         Map<String, ModelRole> roles = new LinkedHashMap<>();
         denoisers.forEach((name, d) -> roles.put(name, d.role()));
         plan.checkModels(roles, Path.of(RouterPlan.FILE_NAME));
+        this.tiers = tiers(this.denoisers, plan);
+    }
+
+    /** Each model's cost relative to the most expensive one, from the costs calibration measured (router.json). */
+    private static Map<String, ModelTier> tiers(Map<String, Denoiser> denoisers, RouterPlan plan) {
+        var costs = plan.calibration() == null ? null : plan.calibration().path("seconds_per_image");
+        double max = 0;
+        for (String name : denoisers.keySet()) {
+            if (costs != null && costs.path(name).isNumber()) {
+                max = Math.max(max, costs.path(name).asDouble());
+            }
+        }
+        Map<String, ModelTier> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Denoiser> e : denoisers.entrySet()) {
+            double relative = max > 0 && costs.path(e.getKey()).isNumber() ? costs.path(e.getKey()).asDouble() / max
+                    : Double.NaN;
+            out.put(e.getKey(), ModelTier.of(e.getKey(), Route.of(e.getValue().role()), relative));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** The route and cost tier of a model. */
+    public ModelTier tier(String model) {
+        denoiser(model); // fails naming the model when it is not in the set
+        return tiers.get(model);
+    }
+
+    /** The tiers of the models a mode uses, in plan order. */
+    public List<ModelTier> tiers(Mode mode) {
+        return models(mode).stream().map(this::tier).toList();
     }
 
     /** The zoo's denoisers and its {@code router.json}; local models tiled with {@code tileSize} (<= 0: untiled). */

@@ -60,7 +60,8 @@ public final class RunReporter {
     }
 
     public SampleEvent.Started started() {
-        return new SampleEvent.Started(requestId, request, sigmas.clone(), models.models(request.mode()));
+        return new SampleEvent.Started(requestId, request, sigmas.clone(), models.models(request.mode()),
+                models.tiers(request.mode()));
     }
 
     /** The model that evaluates at sigma under the request's mode. */

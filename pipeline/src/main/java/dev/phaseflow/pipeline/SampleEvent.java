@@ -1,6 +1,7 @@
 package dev.phaseflow.pipeline;
 
 import dev.phaseflow.models.ImageBatch;
+import dev.phaseflow.pipeline.routing.ModelTier;
 import dev.phaseflow.pipeline.routing.Route;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ public sealed interface SampleEvent {
     String requestId();
 
     /** The run began: its schedule and the models its mode uses. */
-    record Started(String requestId, SampleRequest request, double[] sigmas, List<String> models) implements SampleEvent {}
+    record Started(String requestId, SampleRequest request, double[] sigmas, List<String> models, List<ModelTier> tiers)
+            implements SampleEvent {}
 
     /**
      * Step {@code index} (0-based) from {@code sigma} finished. {@code route} and {@code model} are those of its

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.Png;
+import dev.phaseflow.pipeline.routing.ModelTier;
 import dev.phaseflow.pipeline.SampleEvent;
 import dev.phaseflow.pipeline.SampleRequest;
 import java.io.UncheckedIOException;
@@ -70,6 +71,16 @@ public final class SseFrames {
         }
         ArrayNode models = n.putArray("models");
         s.models().forEach(models::add);
+        ArrayNode tiers = n.putArray("model_tiers");
+        for (ModelTier t : s.tiers()) {
+            ObjectNode m = tiers.addObject();
+            m.put("model", t.model());
+            m.put("route", t.route().id());
+            m.put("tier", t.tier());
+            if (Double.isFinite(t.relativeCost())) {
+                m.put("relative_cost", t.relativeCost());
+            }
+        }
         return n;
     }
 

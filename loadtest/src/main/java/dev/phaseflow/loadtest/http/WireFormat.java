@@ -8,6 +8,7 @@ import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.Png;
 import dev.phaseflow.pipeline.SampleEvent;
 import dev.phaseflow.pipeline.SampleRequest;
+import dev.phaseflow.pipeline.routing.ModelTier;
 import dev.phaseflow.pipeline.routing.Route;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -59,12 +60,23 @@ public final class WireFormat {
      * @throws RemoteSamplingException for an {@code error} event
      * @throws IllegalArgumentException when an event's data is not what the format says
      */
+    /** "model_tiers": [{model, route, tier, relative_cost}], absent from older servers. */
+    static List<ModelTier> tiers(JsonNode list, SseEvent e) {
+        List<ModelTier> out = new java.util.ArrayList<>();
+        for (JsonNode t : list) {
+            double cost = t.path("relative_cost").isNumber() ? t.path("relative_cost").asDouble() : Double.NaN;
+            out.add(new ModelTier(text(t, "model", ""), route(required(t, "route", e).asText(), e), cost,
+                    text(t, "tier", "unmeasured")));
+        }
+        return out;
+    }
+
     public static Optional<SampleEvent> toSampleEvent(SseEvent e, SampleRequest request, String requestId) {
         return switch (e.event()) {
             case "started" -> {
                 JsonNode d = json(e);
                 yield Optional.of(new SampleEvent.Started(text(d, "request_id", requestId), request,
-                        doubles(d.path("sigmas")), strings(d.path("models"))));
+                        doubles(d.path("sigmas")), strings(d.path("models")), tiers(d.path("model_tiers"), e)));
             }
             case "step" -> {
                 JsonNode d = json(e);
