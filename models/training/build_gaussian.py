@@ -4,6 +4,7 @@
 
 exact for Gaussian data with the training set's mean and covariance. Two 784x784 matrix
 products per image. Parameterisation x0, noise convention VE (input x = x0 + sigma * eps).
+The graph is gaussian_forms.full_graph; gaussian_forms.py also has the forms that scale to large images.
 """
 import os
 import time
@@ -14,49 +15,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import onnx
 import torch
-from onnx import TensorProto, helper, numpy_helper
 
 import fmnist
+import gaussian_forms
 
 
 def build(mu, u, lam):
-    d = mu.size
-    init = [numpy_helper.from_array(a.astype(np.float32), n) for a, n in
-            ((mu.reshape(1, d), "mu"), (u, "U"), (u.T.copy(), "Ut"), (lam.reshape(1, d), "lambda"))]
-    init += [numpy_helper.from_array(np.array([-1, d], np.int64), "flat_shape"),
-             numpy_helper.from_array(np.array([-1, 1, 28, 28], np.int64), "image_shape"),
-             numpy_helper.from_array(np.array([1], np.int64), "axis1"),
-             numpy_helper.from_array(np.array([1e-12], np.float32), "tiny")]
-    nodes = [
-        helper.make_node("Reshape", ["x", "flat_shape"], ["x_flat"]),
-        helper.make_node("Sub", ["x_flat", "mu"], ["centred"]),
-        helper.make_node("MatMul", ["centred", "U"], ["coeff"]),
-        helper.make_node("Unsqueeze", ["sigma", "axis1"], ["sigma_col"]),
-        helper.make_node("Mul", ["sigma_col", "sigma_col"], ["var"]),
-        helper.make_node("Add", ["var", "lambda"], ["denominator_raw"]),
-        helper.make_node("Add", ["denominator_raw", "tiny"], ["denominator"]),
-        helper.make_node("Div", ["lambda", "denominator"], ["shrink"]),
-        helper.make_node("Mul", ["coeff", "shrink"], ["shrunk"]),
-        helper.make_node("MatMul", ["shrunk", "Ut"], ["back"]),
-        helper.make_node("Add", ["back", "mu"], ["x0_flat"]),
-        helper.make_node("Reshape", ["x0_flat", "image_shape"], ["x0"]),
-    ]
-    graph = helper.make_graph(
-        nodes, "gaussian_wiener_denoiser",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 1, 28, 28]),
-         helper.make_tensor_value_info("sigma", TensorProto.FLOAT, ["n"])],
-        [helper.make_tensor_value_info("x0", TensorProto.FLOAT, ["n", 1, 28, 28])], init)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="phaseflow")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
+    return gaussian_forms.full_graph(mu, u, lam, (1, 28, 28))
 
 
-def denoise(x, sigma, mu, u, lam):
-    """The same computation in numpy (float32), for golden tensors and the error table."""
-    flat = x.reshape(len(x), -1) - mu
-    shrink = lam / (sigma[:, None] ** 2 + lam + np.float32(1e-12))
-    return ((flat @ u) * shrink @ u.T + mu).reshape(x.shape).astype(np.float32)
+denoise = gaussian_forms.denoise_full  # the same computation in numpy (float32), for golden tensors and the error table
 
 
 def main():

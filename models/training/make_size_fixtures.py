@@ -5,6 +5,10 @@
                          with `phaseflow models import`; reference/ holds PyTorch's output on one input
   zoo-rgb32/             a zoo at 3x32x32: that UNet as global model, a local model of radius 2 and a
                          router.json, for tiling and engine tests at another size and channel count
+  gaussian-forms/        the scalable Gaussian denoisers (gaussian_forms.py) next to the full form on
+                         small cases where they are exact: a spiked covariance (k eigenvalues above an
+                         isotropic floor: lowrank-k = full) and a stationary one (a colour rotation and
+                         a circulant covariance per channel: stationary = full), 3x8x6
 
 Deterministic (seeded, one thread); untrained weights: these only pin shapes, conventions and exactness.
 
@@ -20,6 +24,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import fmnist
+import gaussian_forms
 from nets import LocalNet, ResBlock, local_input, timestep_embedding
 
 OUT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "fixtures"))
@@ -67,6 +72,58 @@ def export_unet(net, folder, x_name, t_name, out_name):
     t = torch.tensor([0.1, 0.8])
     fmnist.export_onnx(net, (x, t), os.path.join(folder, "model.onnx"), [x_name, t_name], [out_name],
                        {x_name: {0: "n"}, t_name: {0: "n"}, out_name: {0: "n"}})
+
+
+def gaussian_fixture(folder, name, model, shape):
+    os.makedirs(folder, exist_ok=True)
+    import onnx
+    onnx.save(model, os.path.join(folder, "model.onnx"))
+    c, h, w = shape
+    fmnist.write_manifest(folder, {
+        "name": name, "role": "global", "description": "Gaussian denoiser form on a synthetic covariance (test fixture)",
+        "file": "model.onnx", "dataset": "test", "image": {"channels": c, "height": h, "width": w},
+        "inputs": [{"name": "x", "shape": [-1, c, h, w]}, {"name": "sigma", "shape": [-1]}],
+        "outputs": [{"name": "x0", "shape": [-1, c, h, w]}], "parameterisation": "x0",
+        "noise": {"convention": "ve", "sigma_min": fmnist.SIGMA_MIN, "sigma_max": fmnist.SIGMA_MAX},
+        "training": {"steps": 0, "final_loss": None}})
+
+
+def gaussian_fixtures():
+    out = os.path.join(OUT, "gaussian-forms")
+    shutil.rmtree(out, ignore_errors=True)
+    shape = (3, 8, 6)
+    d = int(np.prod(shape))
+    rng = np.random.default_rng(11)
+    mu = 0.3 * rng.standard_normal(d)
+    # spiked: 5 eigenvalues above an isotropic floor rho
+    u, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    rho = 0.05
+    lam = np.full(d, rho)
+    lam[:5] = [4.0, 2.5, 1.2, 0.6, 0.2]
+    gaussian_fixture(os.path.join(out, "spiked-full"), "spiked-full", gaussian_forms.full_graph(mu, u, lam, shape), shape)
+    gaussian_fixture(os.path.join(out, "spiked-lowrank"), "spiked-lowrank",
+                     gaussian_forms.lowrank_graph(mu, u[:, :5], lam[:5], rho, shape), shape)
+    # stationary: channels mixed by a rotation P, each channel circulant with the spectrum of a random kernel
+    rotation, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    spectrum = np.abs(np.fft.fft2(rng.standard_normal((3, 3, 3)), s=shape[1:])) ** 2 / 9 + 0.01
+    basis = np.eye(d).reshape(d, *shape)  # the covariance column by column: Sigma e_j
+    y = np.einsum("nchw,co->nohw", basis, rotation)
+    z = np.real(np.fft.ifft2(np.fft.fft2(y) * spectrum))
+    cov = np.einsum("nohw,co->nchw", z, rotation).reshape(d, d)
+    lam_s, u_s = np.linalg.eigh((cov + cov.T) / 2)
+    order = np.argsort(lam_s)[::-1]
+    mu_img = mu.reshape(shape)
+    gaussian_fixture(os.path.join(out, "stationary-full"), "stationary-full",
+                     gaussian_forms.full_graph(mu, u_s[:, order], np.clip(lam_s[order], 0, None), shape), shape)
+    gaussian_fixture(os.path.join(out, "stationary"), "stationary",
+                     gaussian_forms.stationary_graph(mu_img, rotation, spectrum, shape), shape)
+    # the numpy references agree before the Java test compares the graphs
+    x = rng.standard_normal((4, *shape)).astype(np.float32)
+    s = np.array([0.01, 0.3, 2.0, 50.0], np.float32)
+    f32 = lambda *a: [np.asarray(v, np.float32) for v in a]
+    a = gaussian_forms.denoise_stationary(x, s, mu_img, rotation, spectrum)
+    b = gaussian_forms.denoise_full(x, s, *f32(mu, u_s[:, order], np.clip(lam_s[order], 0, None)))
+    assert np.abs(a - b).max() < 1e-4, np.abs(a - b).max()
 
 
 def main():
@@ -129,6 +186,7 @@ def main():
     with open(os.path.join(zoo, "router.json"), "w") as f:
         json.dump(router, f, indent=2)
         f.write("\n")
+    gaussian_fixtures()
     print("fixtures written to", OUT, "t(sigma=1) =", float(linear_beta_t(np.float64(1.0))))
 
 
