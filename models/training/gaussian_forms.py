@@ -12,7 +12,7 @@
 Every graph: inputs x (N, C, H, W) and sigma (N), output x0 (N, C, H, W); parameterisation x0, VE.
 Compare the forms on Fashion-MNIST (where the full form fits):
 
-  /usr/bin/python3 gaussian_forms.py --compare [--ranks 32 64 128 256]
+  /usr/bin/python3 gaussian_forms.py --compare [--ranks 32 64 128 256] [--data prepared.npz]
 """
 import argparse
 import json
@@ -312,11 +312,18 @@ def build_zoo_model(folder, train, test, dataset="fashion-mnist", form="full", r
     print(f"{name} ({form}): top eigenvalue {lam[0]:.3f}, x0 mse {errors}", flush=True)
 
 
-def compare_on_fashion_mnist(ranks, images=2000):
+def compare(ranks, data_file=None, images=2000):
+    """x0 error of each form against the truth and against the full form, on Fashion-MNIST or a prepared data set."""
     import fmnist
     start = time.time()
-    train, _ = fmnist.load_split("train")
-    test, _ = fmnist.load_split("t10k")
+    if data_file:
+        import zoo_data
+        prepared = zoo_data.Prepared(data_file)
+        train, test = prepared.split("train")[0], prepared.split("heldout")[0]
+    else:
+        train, _ = fmnist.load_split("train")
+        test, _ = fmnist.load_split("t10k")
+    h, w = train.shape[2:]
     data = train.reshape(len(train), -1).double().numpy()
     mu, u, lam = fit_full(data)
     f32 = lambda *a: [np.asarray(v, np.float32) for v in a]
@@ -326,7 +333,7 @@ def compare_on_fashion_mnist(ranks, images=2000):
         m, uk, lk, rho, _ = fit_lowrank(data, k)
         forms[f"lowrank-{k}"] = (lambda x, s, p=f32(m, uk, lk, rho): denoise_lowrank(x, s, *p), m.size * (k + 1) + k + 1)
     smu, rot, spec = fit_stationary(train.double().numpy())
-    forms["stationary"] = (lambda x, s, p=(smu, rot, spec): denoise_stationary(x, s, *p), smu.size * 2 + 28 * 28 * 2)
+    forms["stationary"] = (lambda x, s, p=(smu, rot, spec): denoise_stationary(x, s, *p), smu.size * 2 + h * h + w * w)
     rng = np.random.default_rng(5)  # the same noise as build_gaussian.py's table
     x0 = test[:images].numpy()
     rows = []
@@ -346,15 +353,16 @@ def compare_on_fashion_mnist(ranks, images=2000):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--compare", action="store_true", help="x0 error of the scalable forms against the full form on Fashion-MNIST")
+    p.add_argument("--compare", action="store_true", help="x0 error of the scalable forms against the full form")
+    p.add_argument("--data", help="a data set prepared by zoo_data.py (default Fashion-MNIST)")
     p.add_argument("--ranks", type=int, nargs="+", default=[32, 64, 128, 256])
-    p.add_argument("--threads", type=int, default=1)
     args = p.parse_args()
     if not args.compare:
         p.error("nothing to do (see --compare; the zoo builder train_zoo.py uses this module)")
-    rows, params, seconds = compare_on_fashion_mnist(args.ranks)
+    rows, params, seconds = compare(args.ranks, args.data)
     names = [k for k in rows[0] if k != "sigma" and not k.endswith("vs full")]
-    print("x0 mse on 2000 Fashion-MNIST test images (train covariance); in brackets: mean squared difference to the full form")
+    print(f"x0 mse on up to 2000 held-out images of {args.data or 'Fashion-MNIST'} (train covariance); "
+          "in brackets: mean squared difference to the full form")
     print("| sigma | " + " | ".join(names) + " |")
     print("|---:|" + "---:|" * len(names))
     for r in rows:
