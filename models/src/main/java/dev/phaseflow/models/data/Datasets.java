@@ -75,6 +75,34 @@ public final class Datasets {
         return channels.asInt();
     }
 
+    /**
+     * A zoo's training images: for a zoo made by train_zoo.py, read again from the source its
+     * {@code dataset.json} names (the train/ folder, the folder less its held-out files, or the IDX train
+     * files); else Fashion-MNIST's training split.
+     */
+    public static LabelledImages training(Path zooFolder) throws IOException {
+        Path meta = zooFolder.resolve(ZOO_DATASET);
+        if (!Files.isRegularFile(meta)) {
+            return fashionMnistTrain();
+        }
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.toFile());
+        Path source = Paths.get(root.path("source").asText());
+        String kind = root.path("split").path("kind").asText();
+        if (!Files.isDirectory(source)) {
+            throw new IOException(meta + ": field 'source' names " + source + ", which is not a folder here");
+        }
+        return switch (kind) {
+            case "files" -> idx(source, "train");
+            case "folders" -> pngFolder(source.resolve("train"), zooChannels(zooFolder));
+            case "random" -> {
+                java.util.Set<Path> heldOut = new java.util.HashSet<>();
+                root.path("split").path("heldout_files").forEach(f -> heldOut.add(source.resolve(f.asText())));
+                yield pngFolder(source, zooChannels(zooFolder), p -> !heldOut.contains(p));
+            }
+            default -> throw new IOException(meta + ": field 'split.kind' must be files, folders or random, got '" + kind + "'");
+        };
+    }
+
     /** The training split (needs Debian's package). */
     public static LabelledImages fashionMnistTrain() throws IOException {
         return idx(DEBIAN_FASHION_MNIST, "train");
@@ -130,6 +158,11 @@ public final class Datasets {
      * PNGs directly in the folder are unlabelled. All images must share one size.
      */
     public static LabelledImages pngFolder(Path folder, int channels) throws IOException {
+        return pngFolder(folder, channels, p -> true);
+    }
+
+    /** {@link #pngFolder(Path, int)} with only the files {@code keep} accepts. */
+    public static LabelledImages pngFolder(Path folder, int channels, java.util.function.Predicate<Path> keep) throws IOException {
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(folder)) {
             classDirs = s.filter(Files::isDirectory).sorted().toList();
@@ -139,11 +172,14 @@ public final class Datasets {
         List<String> classes = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         if (classDirs.isEmpty()) {
-            files.addAll(pngs(folder));
+            files.addAll(pngs(folder).stream().filter(keep).toList());
         } else {
             for (Path dir : classDirs) {
                 classes.add(dir.getFileName().toString());
                 for (Path p : pngs(dir)) {
+                    if (!keep.test(p)) {
+                        continue;
+                    }
                     files.add(p);
                     labels.add(classes.size() - 1);
                 }

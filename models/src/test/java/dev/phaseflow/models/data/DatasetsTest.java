@@ -39,6 +39,24 @@ class DatasetsTest {
     }
 
     @Test
+    void aZoosTrainingImagesComeFromTheSourceLessTheHeldOutFiles(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        for (int i = 0; i < 4; i++) {
+            png(data.resolve("x/" + i + ".png"), 1, 8, 8, i / 4f);
+            png(data.resolve("y/" + i + ".png"), 1, 8, 8, -i / 4f);
+        }
+        Path zoo = Files.createDirectories(dir.resolve("zoo"));
+        Files.writeString(zoo.resolve("dataset.json"), "{\"source\": \"" + data.toString().replace("\\", "/")
+                + "\", \"channels\": 1, \"split\": {\"kind\": \"random\", \"heldout_files\": [\"x/1.png\", \"y/3.png\"]}}");
+        LabelledImages train = Datasets.training(zoo);
+        assertEquals(6, train.count());
+        assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1}, train.labels().orElseThrow());
+        Files.writeString(zoo.resolve("dataset.json"), "{\"source\": \"" + dir.resolve("gone") + "\", \"split\": {\"kind\": \"random\"}}");
+        IOException e = assertThrows(IOException.class, () -> Datasets.training(zoo));
+        assertTrue(e.getMessage().contains("field 'source' names " + dir.resolve("gone")), e.getMessage());
+    }
+
+    @Test
     void mixedSizesNameTheFile(@TempDir Path dir) throws IOException {
         png(dir.resolve("a/0.png"), 1, 32, 32, 0f);
         png(dir.resolve("b/wide.png"), 1, 32, 40, 0f);
