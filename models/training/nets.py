@@ -1,4 +1,4 @@
-"""Network definitions for the phaseflow model zoo (Fashion-MNIST, 28x28, data in [-1, 1]).
+"""Network definitions for the phaseflow model zoo (Fashion-MNIST 28x28 by default; any C, H, W; data in [-1, 1]).
 
 All denoisers are trained as VP-cosine v-prediction models; the Java side wraps them into
 the variance-exploding form D(x; sigma) -> x0 using the manifest (see ../../README.md).
@@ -53,15 +53,16 @@ class SelfAttention(nn.Module):
 
 
 class UNet(nn.Module):
-    """Global denoiser: 28 -> 14 -> 7 UNet, self-attention at 7x7. Input x_vp (N,1,28,28), t (N,)."""
+    """Global denoiser: 28 -> 14 -> 7 UNet, self-attention at the lowest resolution (7x7). Input x_vp
+    (N, C, H, W) with H and W divisible by 2^(levels - 1), t (N,)."""
 
-    def __init__(self, ch=(32, 64, 128), blocks=2, temb=128):
+    def __init__(self, ch=(32, 64, 128), blocks=2, temb=128, channels=1):
         super().__init__()
         self.channels, self.blocks = tuple(ch), blocks
         self.temb_dim = temb
         self.temb = nn.Sequential(nn.Linear(temb, temb * 2), nn.SiLU(), nn.Linear(temb * 2, temb * 2))
         t = temb * 2
-        self.inp = nn.Conv2d(1, ch[0], 3, padding=1)
+        self.inp = nn.Conv2d(channels, ch[0], 3, padding=1)
         self.down = nn.ModuleList()
         skips = [ch[0]]
         cur = ch[0]
@@ -87,7 +88,7 @@ class UNet(nn.Module):
                 self.up.append(nn.Upsample(scale_factor=2, mode="nearest"))
                 self.up.append(nn.Conv2d(cur, cur, 3, padding=1))
         self.out_norm = nn.GroupNorm(8, cur)
-        self.out = nn.Conv2d(cur, 1, 3, padding=1)
+        self.out = nn.Conv2d(cur, channels, 3, padding=1)
 
     def forward(self, x, t):
         emb = self.temb(timestep_embedding(t, self.temb_dim))
@@ -160,17 +161,18 @@ def local_input(x_vp, radius):
 
 
 class Classifier(nn.Module):
-    """Small CNN; returns (logits, penultimate features) for quality metrics."""
+    """Small CNN; returns (logits, penultimate features) for quality metrics. Images of H x W with
+    H and W divisible by 4."""
 
-    def __init__(self, features=128):
+    def __init__(self, features=128, channels=1, size=(28, 28), classes=10):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.Conv2d(channels, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
             nn.Conv2d(32, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
             nn.Conv2d(64, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Dropout(0.3), nn.Linear(64 * 7 * 7, features), nn.ReLU())
-        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(features, 10))
+            nn.Flatten(), nn.Dropout(0.3), nn.Linear(64 * (size[0] // 4) * (size[1] // 4), features), nn.ReLU())
+        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(features, classes))
 
     def forward(self, x):
         f = self.body(x)

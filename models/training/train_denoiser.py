@@ -13,17 +13,18 @@ import matplotlib.pyplot as plt
 import torch
 
 import fmnist
+import zoo_data
 from nets import LocalNet, UNet, local_input
 
 ARCHS = {
-    # name in the zoo, role, constructor
-    "global": ("global-unet", "global", lambda: UNet(ch=(32, 64, 128), blocks=2)),
-    "local-r4": ("local-r4", "local", lambda: LocalNet(width=32, dilations=(1, 1, 1, 1), mlp=96)),
-    "local-r8": ("local-r8", "local", lambda: LocalNet(width=32, dilations=(1, 1, 2, 2, 2), mlp=96)),
+    # name in the zoo, role, constructor (of the image channels)
+    "global": ("global-unet", "global", lambda c=1: UNet(ch=(32, 64, 128), blocks=2, channels=c)),
+    "local-r4": ("local-r4", "local", lambda c=1: LocalNet(width=32, dilations=(1, 1, 1, 1), mlp=96, channels=c)),
+    "local-r8": ("local-r8", "local", lambda c=1: LocalNet(width=32, dilations=(1, 1, 2, 2, 2), mlp=96, channels=c)),
     # the cascade of sizes (routing by sample quality): each trained only on the sigma range it serves
-    "unet-s": ("global-unet-s", "global", lambda: UNet(ch=(16, 32, 64), blocks=1)),
-    "unet-xs": ("global-unet-xs", "global", lambda: UNet(ch=(8, 16, 32), blocks=1)),
-    "local-r6": ("local-r6", "local", lambda: LocalNet(width=28, dilations=(1,) * 6, mlp=96)),
+    "unet-s": ("global-unet-s", "global", lambda c=1: UNet(ch=(16, 32, 64), blocks=1, channels=c)),
+    "unet-xs": ("global-unet-xs", "global", lambda c=1: UNet(ch=(8, 16, 32), blocks=1, channels=c)),
+    "local-r6": ("local-r6", "local", lambda c=1: LocalNet(width=28, dilations=(1,) * 6, mlp=96, channels=c)),
 }
 
 
@@ -82,20 +83,24 @@ def main():
                    help="train only on sigma in [LO, HI] (t uniform between their times): a model that "
                         "serves part of the schedule spends its capacity there")
     p.add_argument("--work", default=os.path.join(os.path.dirname(__file__), "out"))
+    p.add_argument("--data", help="a data set prepared by zoo_data.py (train_zoo.py makes it); default Fashion-MNIST")
+    p.add_argument("--zoo", default=fmnist.ZOO_DIR, help="zoo folder to export into (default the Fashion-MNIST zoo)")
+    p.add_argument("--name", help="model name in the zoo (default the arch's)")
     p.add_argument("--export-only", action="store_true",
                    help="export the latest checkpoint (EMA weights) without training further")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    name, role, make = ARCHS[args.arch]
+    name, role, make_net = ARCHS[args.arch]
+    name = args.name or name
+    train, test, data = load_data(args.data)
+    make = lambda: make_net(train.shape[1])
     net = make()
     ema = make()
     ema.load_state_dict(net.state_dict())
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=0.0)
     warmup = max(1, min(250, args.steps // 20))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: min(1.0, (k + 1) / warmup) * 0.5 * (1 + torch.cos(torch.tensor(k / args.steps * 3.14159265)).item()))
-    train, _ = fmnist.load_split("train")
-    test, _ = fmnist.load_split("t10k")
     os.makedirs(args.work, exist_ok=True)
     ckpt = os.path.join(args.work, f"{name}.pt")
     log = {"loss": [], "eval": []}
@@ -110,7 +115,7 @@ def main():
     if args.export_only:
         if start_step == 0:
             raise SystemExit(f"no checkpoint {ckpt} to export")
-        export(name, role, ema, log, args, seconds, test, start_step)
+        export(name, role, ema, log, args, seconds, test, start_step, data)
         return
     lo, hi = args.sigma_range or (0.0, fmnist.SIGMA_MAX)
     t_lo = fmnist.sigma_to_t(torch.tensor(lo)).item() if lo > 0 else 0.0
@@ -158,18 +163,29 @@ def main():
             if args.stop_at and step + 1 >= args.stop_at:
                 print(f"{name}: stopped at step {step + 1} (--stop-at)", flush=True)
                 return
-    export(name, role, ema, log, args, seconds, test, args.steps)
+    export(name, role, ema, log, args, seconds, test, args.steps, data)
 
 
-def export(name, role, net, log, args, seconds, test, steps):
-    folder = os.path.join(fmnist.ZOO_DIR, name)
+def load_data(path):
+    """Training and held-out images: Fashion-MNIST's train and t10k splits, or a prepared data set."""
+    if path is None:
+        train, _ = fmnist.load_split("train")
+        test, _ = fmnist.load_split("t10k")
+        return train, test, None
+    data = zoo_data.Prepared(path)
+    return data.split("train")[0], data.split("heldout")[0], data
+
+
+def export(name, role, net, log, args, seconds, test, steps, data=None):
+    folder = os.path.join(args.zoo, name)
+    c, h, w = test.shape[1:]
     os.makedirs(folder, exist_ok=True)
     net.eval()
     errors = x0_errors(net, test[:2000], fmnist.EVAL_SIGMAS)
     g = torch.Generator().manual_seed(7)
     n = 4
     sigma = torch.tensor([0.05, 0.5, 3.0, 40.0])
-    x_vp = fmnist.ve_to_vp(test[:n] + sigma[:, None, None, None] * torch.randn(n, 1, 28, 28, generator=g), sigma)
+    x_vp = fmnist.ve_to_vp(test[:n] + sigma[:, None, None, None] * torch.randn(n, c, h, w, generator=g), sigma)
     local = isinstance(net, LocalNet)
     if local:  # golden input on a non-square image too, to pin the coordinate convention
         x_vp = torch.nn.functional.pad(x_vp, (0, 0, 0, 5))[:, :, :, :19]
@@ -183,21 +199,22 @@ def export(name, role, net, log, args, seconds, test, steps):
     fmnist.export_onnx(model, (x_in, t_in), os.path.join(folder, "model.onnx"), ["x", "t"], ["v"], axes)
     golden = fmnist.save_golden(folder, {"x": x_in, "t": t_in}, {"v": v_out})
     params = sum(p.numel() for p in net.parameters())
-    desc = ("UNet with self-attention at 7x7" if not local else
+    low = f"{h // 2 ** (len(net.channels) - 1)}x{w // 2 ** (len(net.channels) - 1)}" if not local else ""
+    desc = (f"UNet with self-attention at {low}" if not local else
             f"fully convolutional, valid 3x3 convolutions (dilations {list(net_dilations(net))}), "
             "coordinate input channels, no spatial normalisation")
     if not local and hasattr(net, "channels"):
-        desc = f"UNet {'/'.join(map(str, net.channels))} channels, {net.blocks} res block(s) per level, self-attention at 7x7"
+        desc = f"UNet {'/'.join(map(str, net.channels))} channels, {net.blocks} res block(s) per level, self-attention at {low}"
     manifest = {
         "name": name,
         "role": role,
         "description": desc,
         "file": "model.onnx",
-        "dataset": "fashion-mnist",
-        "image": {"channels": 1, "height": 28, "width": 28, "range": [-1.0, 1.0]},
-        "inputs": [{"name": "x", "shape": [-1, 3, -1, -1] if local else [-1, 1, 28, 28]},
+        "dataset": data.name if data else "fashion-mnist",
+        "image": {"channels": c, "height": h, "width": w, "range": [-1.0, 1.0]},
+        "inputs": [{"name": "x", "shape": [-1, c + 2, -1, -1] if local else [-1, c, h, w]},
                    {"name": "t", "shape": [-1]}],
-        "outputs": [{"name": "v", "shape": [-1, 1, -1, -1] if local else [-1, 1, 28, 28]}],
+        "outputs": [{"name": "v", "shape": [-1, c, -1, -1] if local else [-1, c, h, w]}],
         "parameterisation": "v",
         "noise": {"convention": "vp-cosine", "s": fmnist.COSINE_S, "t_range": [0.0, 1.0],
                   "sigma_min": fmnist.SIGMA_MIN, "sigma_max": fmnist.SIGMA_MAX},
@@ -207,14 +224,16 @@ def export(name, role, net, log, args, seconds, test, steps):
                      "sigma_range": list(args.sigma_range) if args.sigma_range else [0.0, fmnist.SIGMA_MAX],
                      "final_loss": log["loss"][-1][1] if log["loss"] else None,
                      "loss": "mse on v (x0-weighted by (1+sigma^2)/sigma^2)"},
-        "x0_mse": {"images": 2000, "split": "t10k", "by_sigma": errors},
+        "x0_mse": {"images": min(2000, len(test)), "split": "heldout" if data else "t10k", "by_sigma": errors},
         "golden": golden,
     }
+    if data:
+        manifest["data"] = data.describe()
     if local:
         manifest["receptive_radius"] = net.radius
         manifest["padding"] = {"x": 0.0, "coordinates": "linear"}
     fmnist.write_manifest(folder, manifest)
-    plot(folder, name, net, log)
+    plot(folder, name, net, log, (c, h, w))
     print(json.dumps({"model": name, "x0_mse": errors}), flush=True)
 
 
@@ -222,7 +241,7 @@ def net_dilations(net):
     return [c.dilation[0] for c in net.convs]
 
 
-def plot(folder, name, net, log):
+def plot(folder, name, net, log, shape=(1, 28, 28)):
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), gridspec_kw={"width_ratios": [1.2, 1.2, 1]})
     steps, losses = zip(*log["loss"])
     axes[0].plot(steps, losses)
@@ -230,9 +249,11 @@ def plot(folder, name, net, log):
     for sigma in log["eval"][0][1]:
         axes[1].plot([e[0] for e in log["eval"]], [e[1][sigma] for e in log["eval"]], label=f"sigma {sigma}")
     axes[1].set_yscale("log"); axes[1].set_xlabel("step"); axes[1].set_title("held-out x0 mse (EMA)"); axes[1].legend(fontsize=7)
-    samples = fmnist.heun_sample(lambda x, s: x0_estimate(net, x, s), 36, steps=30, seed=0)
-    grid = samples.reshape(6, 6, 28, 28).permute(0, 2, 1, 3).reshape(168, 168)
-    axes[2].imshow(grid.numpy(), cmap="gray", vmin=-1, vmax=1); axes[2].axis("off")
+    c, h, w = shape
+    samples = fmnist.heun_sample(lambda x, s: x0_estimate(net, x, s), 36, steps=30, seed=0, shape=shape)
+    grid = samples.reshape(6, 6, c, h, w).permute(0, 3, 1, 4, 2).reshape(6 * h, 6 * w, c)
+    axes[2].imshow(grid.numpy()[:, :, 0] if c == 1 else (grid.numpy() + 1) / 2, cmap="gray", vmin=-1, vmax=1)
+    axes[2].axis("off")
     axes[2].set_title("samples (Heun, 30 steps, alone)")
     fig.tight_layout()
     fig.savefig(os.path.join(folder, "training.png"), dpi=70)

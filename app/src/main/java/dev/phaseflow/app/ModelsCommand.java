@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code phaseflow models}: list the zoo, inspect a model, validate a model folder. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+/** {@code phaseflow models}: list the zoo, inspect a model, validate a model folder, import a model ({@code models import}). */
+@Command(name = "models", mixinStandardHelpOptions = true, subcommands = ModelsImportCommand.class,
         description = "List the zoo's models, inspect one, or validate a model folder (manifest, digest, ONNX graph, golden tensors).")
 final class ModelsCommand implements Callable<Integer> {
     @Mixin

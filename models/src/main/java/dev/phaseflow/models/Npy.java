@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads NumPy .npy files of little-endian float32 (the zoo's golden tensors). */
+/** Reads and writes NumPy .npy files of little-endian float32 (the zoo's golden tensors). */
 public final class Npy {
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
@@ -51,5 +51,22 @@ public final class Npy {
         float[] values = new float[(int) count];
         buf.asFloatBuffer().get(values);
         return new Tensor(shape, values);
+    }
+
+    /** Writes a .npy file (format 1.0, little-endian float32, C order), as numpy.save does. */
+    public static void write(Path file, long[] shape, float[] values) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            dims.append(d).append(", ");
+        }
+        String shapeText = shape.length == 1 ? shape[0] + "," : dims.length() == 0 ? "" : dims.substring(0, dims.length() - 2);
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shapeText + "), }";
+        int unpadded = 10 + dict.length() + 1;
+        String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+        ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        buf.putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
+        buf.asFloatBuffer().put(values);
+        Files.write(file, buf.array());
     }
 }

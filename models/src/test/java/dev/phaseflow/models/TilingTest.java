@@ -27,7 +27,10 @@ class TilingTest {
     @CsvSource({
         "local-grey-r3, 1, 28, 28, 8", "local-grey-r3, 1, 64, 64, 16", "local-grey-r3, 1, 45, 37, 13",
         "local-grey-r3, 1, 45, 37, 7", "local-grey-r3, 1, 5, 3, 4",
-        "local-rgb-r2, 3, 28, 28, 10", "local-rgb-r2, 3, 64, 64, 16", "local-rgb-r2, 3, 45, 37, 16"})
+        "local-rgb-r2, 3, 28, 28, 10", "local-rgb-r2, 3, 64, 64, 16", "local-rgb-r2, 3, 45, 37, 16",
+        // the 3x32x32 fixture zoo's local model (make_size_fixtures.py): at its size, and at 64x64
+        "zoo-rgb32/local-tiny, 3, 32, 32, 8", "zoo-rgb32/local-tiny, 3, 32, 32, 12", "zoo-rgb32/local-tiny, 3, 32, 32, 16",
+        "zoo-rgb32/local-tiny, 3, 64, 64, 16", "zoo-rgb32/local-tiny, 3, 64, 64, 24"})
     void fixtureModelsTileExactly(String fixture, int channels, int h, int w, int tile) {
         try (OnnxModel model = Fixtures.open(fixture)) {
             assertTilingExact(model, channels, h, w, tile);

@@ -44,7 +44,7 @@ public record QualityData(FeatureExtractor extractor, ImageBatch reference, Stri
         Optional<ImageBatch> train = Optional.empty();
         String trainSource;
         try {
-            LabelledImages t = Datasets.fashionMnistTrain();
+            LabelledImages t = Datasets.training(zooFolder);
             train = Optional.of(t.images());
             trainSource = t.source();
         } catch (IOException e) {

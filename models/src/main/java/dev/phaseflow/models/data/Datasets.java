@@ -20,20 +20,87 @@ public final class Datasets {
     public static final Path DEBIAN_FASHION_MNIST = Paths.get("/usr/share/datasets/fashion-mnist");
     /** The held-out subset shipped with the zoo (the first 2000 test images), relative to the zoo folder. */
     public static final String SHIPPED_HELDOUT = "heldout";
+    /** What train_zoo.py records about a zoo's data set and split. */
+    public static final String ZOO_DATASET = "dataset.json";
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     private Datasets() {}
 
     /**
-     * The Fashion-MNIST test split: the full 10,000 images from Debian's package when installed,
+     * The zoo's own held-out PNGs when it has them ({@link #heldout}, any zoo made by train_zoo.py); else
+     * the Fashion-MNIST test split: the full 10,000 images from Debian's package when installed,
      * else the subset shipped in {@code zoo/heldout}.
      */
     public static LabelledImages fashionMnistTest(Path zooFolder) throws IOException {
+        if (hasOwnHeldout(zooFolder)) {
+            return heldout(zooFolder);
+        }
         if (Files.isRegularFile(DEBIAN_FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"))) {
             return idx(DEBIAN_FASHION_MNIST, "t10k");
         }
         return idx(zooFolder.resolve(SHIPPED_HELDOUT), "t10k");
+    }
+
+    /**
+     * A zoo's held-out images: {@code <zoo>/heldout} as PNGs (label folders, as train_zoo.py writes them;
+     * channels from {@code <zoo>/dataset.json}) or as IDX {@code t10k-*} files (the Fashion-MNIST zoo).
+     */
+    public static LabelledImages heldout(Path zooFolder) throws IOException {
+        Path folder = zooFolder.resolve(SHIPPED_HELDOUT);
+        if (existing(folder, "t10k-images-idx3-ubyte") != null) {
+            return idx(folder, "t10k");
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new IOException(folder + ": the zoo has no held-out images (train_zoo.py writes them)");
+        }
+        return pngFolder(folder, zooChannels(zooFolder));
+    }
+
+    /** Whether the zoo brings PNG held-out images of its own (any zoo trained by train_zoo.py). */
+    static boolean hasOwnHeldout(Path zooFolder) {
+        return Files.isRegularFile(zooFolder.resolve(ZOO_DATASET)) && Files.isDirectory(zooFolder.resolve(SHIPPED_HELDOUT));
+    }
+
+    private static int zooChannels(Path zooFolder) throws IOException {
+        Path meta = zooFolder.resolve(ZOO_DATASET);
+        if (!Files.isRegularFile(meta)) {
+            return 1;
+        }
+        com.fasterxml.jackson.databind.JsonNode channels = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(meta.toFile()).path("channels");
+        if (!channels.isInt() || (channels.asInt() != 1 && channels.asInt() != 3)) {
+            throw new IOException(meta + ": field 'channels' must be 1 or 3, got " + channels);
+        }
+        return channels.asInt();
+    }
+
+    /**
+     * A zoo's training images: for a zoo made by train_zoo.py, read again from the source its
+     * {@code dataset.json} names (the train/ folder, the folder less its held-out files, or the IDX train
+     * files); else Fashion-MNIST's training split.
+     */
+    public static LabelledImages training(Path zooFolder) throws IOException {
+        Path meta = zooFolder.resolve(ZOO_DATASET);
+        if (!Files.isRegularFile(meta)) {
+            return fashionMnistTrain();
+        }
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.toFile());
+        Path source = Paths.get(root.path("source").asText());
+        String kind = root.path("split").path("kind").asText();
+        if (!Files.isDirectory(source)) {
+            throw new IOException(meta + ": field 'source' names " + source + ", which is not a folder here");
+        }
+        return switch (kind) {
+            case "files" -> idx(source, "train");
+            case "folders" -> pngFolder(source.resolve("train"), zooChannels(zooFolder));
+            case "random" -> {
+                java.util.Set<Path> heldOut = new java.util.HashSet<>();
+                root.path("split").path("heldout_files").forEach(f -> heldOut.add(source.resolve(f.asText())));
+                yield pngFolder(source, zooChannels(zooFolder), p -> !heldOut.contains(p));
+            }
+            default -> throw new IOException(meta + ": field 'split.kind' must be files, folders or random, got '" + kind + "'");
+        };
     }
 
     /** The training split (needs Debian's package). */
@@ -91,6 +158,11 @@ public final class Datasets {
      * PNGs directly in the folder are unlabelled. All images must share one size.
      */
     public static LabelledImages pngFolder(Path folder, int channels) throws IOException {
+        return pngFolder(folder, channels, p -> true);
+    }
+
+    /** {@link #pngFolder(Path, int)} with only the files {@code keep} accepts. */
+    public static LabelledImages pngFolder(Path folder, int channels, java.util.function.Predicate<Path> keep) throws IOException {
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(folder)) {
             classDirs = s.filter(Files::isDirectory).sorted().toList();
@@ -98,31 +170,47 @@ public final class Datasets {
         List<ImageBatch> images = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         List<String> classes = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         if (classDirs.isEmpty()) {
-            for (Path p : pngs(folder)) {
-                images.add(Png.read(p, channels));
-            }
+            files.addAll(pngs(folder).stream().filter(keep).toList());
         } else {
             for (Path dir : classDirs) {
                 classes.add(dir.getFileName().toString());
                 for (Path p : pngs(dir)) {
-                    images.add(Png.read(p, channels));
+                    if (!keep.test(p)) {
+                        continue;
+                    }
+                    files.add(p);
                     labels.add(classes.size() - 1);
                 }
             }
         }
-        if (images.isEmpty()) {
-            throw new IOException(folder + ": no PNG files");
+        if (files.isEmpty()) {
+            throw new IOException(folder + ": no PNG files (expected " + folder + "/<label>/*.png or " + folder + "/*.png)");
         }
-        for (ImageBatch b : images) {
-            if (!b.sameImageShape(images.get(0))) {
-                throw new IOException(folder + ": images differ in size (" + images.get(0).shapeString() + " vs "
-                        + b.shapeString() + ")");
+        for (Path p : files) {
+            ImageBatch b = readPng(p, channels);
+            if (!images.isEmpty() && !b.sameImageShape(images.get(0))) {
+                throw new IOException(p + ": image is " + b.width() + "x" + b.height() + " (W x H), but " + files.get(0)
+                        + " is " + images.get(0).width() + "x" + images.get(0).height()
+                        + "; all images of a data set must share one size");
             }
+            images.add(b);
         }
         Optional<int[]> l = classDirs.isEmpty() ? Optional.empty()
                 : Optional.of(labels.stream().mapToInt(Integer::intValue).toArray());
         return new LabelledImages(ImageBatch.concat(images), l, List.copyOf(classes), folder.toString());
+    }
+
+    private static ImageBatch readPng(Path file, int channels) throws IOException {
+        try {
+            return Png.read(file, channels);
+        } catch (IOException | RuntimeException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw new IOException(file + ": not a readable PNG (" + e.getMessage() + ")", e);
+        }
     }
 
     private static List<Path> pngs(Path dir) throws IOException {
