@@ -35,6 +35,11 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
 
     public record StartJob(RunReporter reporter, FluxSink<SampleEvent> sink) implements Command {}
 
+    /** Ends every running job with an error (the drain limit has passed). */
+    public record AbortJobs(String reason) implements Command {}
+
+    private record JobEnded(ActorRef<JobActor.Command> job) implements Command {}
+
     /** Local: both roles in one process. Cluster: the node's roles. */
     public record Deployment(boolean cluster, boolean frontend, boolean worker) {
         public static final Deployment LOCAL = new Deployment(false, true, true);
@@ -45,6 +50,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
     private final EngineObserver observer;
     private final EngineDiagnostics diagnostics;
     private final ActorRef<CommitmentClassifier.Command> classifier;
+    private final java.util.Set<ActorRef<JobActor.Command>> running = new java.util.HashSet<>();
     private long jobs;
 
     /** {@code diagnostics} may be null. */
@@ -102,7 +108,14 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessage(StartJob.class, this::onStart).build();
+        return newReceiveBuilder()
+                .onMessage(StartJob.class, this::onStart)
+                .onMessage(AbortJobs.class, this::onAbort)
+                .onMessage(JobEnded.class, e -> {
+                    running.remove(e.job());
+                    return this;
+                })
+                .build();
     }
 
     private Behavior<Command> onStart(StartJob start) {
@@ -110,8 +123,15 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             start.sink().error(new IllegalStateException("this node has no frontend role; send requests to a frontend node"));
             return this;
         }
-        getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router, observer, diagnostics, classifier),
-                "job-" + (jobs++));
+        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router,
+                observer, diagnostics, classifier), "job-" + (jobs++));
+        getContext().watchWith(job, new JobEnded(job));
+        running.add(job);
+        return this;
+    }
+
+    private Behavior<Command> onAbort(AbortJobs abort) {
+        running.forEach(job -> job.tell(new JobActor.Abort(abort.reason())));
         return this;
     }
 }

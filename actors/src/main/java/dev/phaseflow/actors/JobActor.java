@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -42,6 +43,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     /** The subscriber cancelled. */
     record Cancelled() implements Command {}
 
+    /** End the run now with an error event (the engine is closing, or the request's deadline passed). */
+    public record Abort(String reason) implements Command {}
+
     /** A finished job stops waiting for its last shadow evaluations. */
     record ShadowsTimedOut() implements Command {}
 
@@ -65,6 +69,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private int seq;
     private boolean awaiting;
     private boolean finished;
+    /** The stream got its end (completed, error) or was cancelled: nothing more may go into the sink. */
+    private boolean streamEnded;
 
     /** {@code diagnostics} and {@code classifier} may be null (no diagnostics, no commitment tracking). */
     public static Behavior<Command> create(RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
@@ -100,8 +106,21 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .onMessage(EvaluationFailed.class, this::onFailed)
                 .onMessage(Demand.class, d -> finished ? this : advance())
                 .onMessage(Cancelled.class, c -> finished ? this : onCancelled())
+                .onMessage(Abort.class, a -> streamEnded ? this : fail(a.reason()))
                 .onMessage(ShadowsTimedOut.class, t -> Behaviors.stopped())
+                .onSignal(PostStop.class, s -> onStopped())
                 .build();
+    }
+
+    /** However the job stops (the actor system terminating too), its stream gets an end. */
+    private Behavior<Command> onStopped() {
+        if (!streamEnded) {
+            streamEnded = true;
+            sink.error(new SamplingException("request " + reporter.requestId() + " failed: the engine stopped"));
+            observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
+                    System.nanoTime() - startNanos);
+        }
+        return this;
     }
 
     private Behavior<Command> onEvaluated(Evaluated e) {
@@ -168,6 +187,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (run.done()) {
             router.tell(new StepRouter.JobFinished(reporter.requestId()));
+            streamEnded = true;
             sink.complete();
             if (classifier != null) {
                 classifier.tell(new CommitmentClassifier.Finish(reporter.requestId()));
@@ -204,6 +224,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> fail(String message) {
         router.tell(new StepRouter.DropJob(reporter.requestId()));
         abandonCommitment();
+        streamEnded = true;
         sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
         observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
                 System.nanoTime() - startNanos);
@@ -211,6 +232,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> onCancelled() {
+        streamEnded = true;
         router.tell(new StepRouter.DropJob(reporter.requestId()));
         abandonCommitment();
         observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.CANCELLED, reporter.request().count(),

@@ -169,6 +169,8 @@ public final class PhaseflowEngine implements SamplingService {
                 "pekko.loglevel = INFO",
                 "pekko.log-dead-letters = off",
                 "pekko.log-dead-letters-during-shutdown = off",
+                // close() stops the system once the drain is over; Pekko's own JVM hook would stop it mid-drain
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 // the default 10 ms tick would stretch a batcher's max wait of a few ms to 10-20 ms
                 "pekko.scheduler.tick-duration = 1ms",
                 EngineGuardian.INFERENCE_DISPATCHER + " {",
@@ -235,13 +237,38 @@ public final class PhaseflowEngine implements SamplingService {
         return null;
     }
 
+    /** Waits until no request is in flight; false if some still are after {@code limit}. */
+    private synchronized boolean awaitIdle(java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (inFlight > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     private synchronized void release(int images) {
         inFlight--;
         inFlightImages -= images;
         notifyAll();
     }
 
-    /** Stops admitting, waits up to the drain timeout for in-flight requests, then stops the actors. */
+    /** How long jobs ended by close() get to deliver their error event before the actors stop. */
+    static final java.time.Duration ABORT_GRACE = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Stops admitting, waits up to the drain timeout for in-flight requests, ends those still running
+     * with an error, then stops the actors (each worker finishes its model call first) and closes
+     * what the engine owns.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -249,19 +276,15 @@ public final class PhaseflowEngine implements SamplingService {
                 return;
             }
             closing = true;
-            long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("closing with {} requests still in flight after {}", inFlight, config.drainTimeout());
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        }
+        if (!awaitIdle(config.drainTimeout())) {
+            int left = inFlight();
+            LOG.warn("{} requests still running after the drain limit of {}: ending them with an error", left,
+                    config.drainTimeout());
+            system.tell(new EngineGuardian.AbortJobs("the server is shutting down and the request did not finish within "
+                    + "the drain limit of " + config.drainTimeout().toSeconds() + " s"));
+            if (!awaitIdle(ABORT_GRACE)) {
+                LOG.warn("closing with {} requests still in flight", inFlight());
             }
         }
         system.terminate();

@@ -50,6 +50,7 @@ public final class PhaseflowServer implements AutoCloseable {
     private final MetricsEndpoint metrics;
     private final DisposableServer server;
     private final String host;
+    private final SamplesHandler samples;
     private volatile State state = State.READY;
 
     static {
@@ -63,7 +64,7 @@ public final class PhaseflowServer implements AutoCloseable {
         this.observer = b.observer;
         this.metrics = b.metrics != null ? b.metrics : counters;
         this.host = b.host;
-        SamplesHandler samples = new SamplesHandler(b.service, b.limits, b.maxBodyBytes, () -> state != State.READY, b.deltaAt);
+        this.samples = new SamplesHandler(b.service, b.limits, b.maxBodyBytes, () -> state != State.READY, b.deltaAt);
         byte[] catalog = b.catalog.body();
         StaticAssets assets = StaticAssets.load();
 
@@ -231,8 +232,9 @@ public final class PhaseflowServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: drain, close the service (which waits for its running requests), then
-     * stop the server, letting open responses finish within {@code grace}.
+     * Graceful shutdown: drain, close the service (which waits for its running requests and ends
+     * the rest with an error), let the open event streams send their last frames within
+     * {@code grace}, then stop the server.
      */
     public void shutdown(AutoCloseable service, Duration grace) {
         beginDrain();
@@ -240,6 +242,15 @@ public final class PhaseflowServer implements AutoCloseable {
             service.close();
         } catch (Exception e) {
             LOG.warn("closing the sampling service: {}", e.toString());
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (samples.openStreams() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         stop(grace);
     }

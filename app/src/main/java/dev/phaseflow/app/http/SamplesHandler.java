@@ -36,6 +36,8 @@ final class SamplesHandler {
     private final java.util.function.DoubleUnaryOperator deltaAt;
     /** PNG and JSON encoding are CPU work: off the event loop and off the engine's threads. */
     private final Scheduler encoder = Schedulers.parallel();
+    /** Event streams whose response has not ended yet (the drain waits for their last frames). */
+    private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
 
     /** {@code deltaAt} (may be null): the live Delta at a sigma, added to step events. */
     SamplesHandler(SamplingService service, SampleRequest.Limits limits, int maxBodyBytes, BooleanSupplier draining,
@@ -78,6 +80,10 @@ final class SamplesHandler {
         }).map(ByteArrayOutputStream::toByteArray);
     }
 
+    int openStreams() {
+        return openStreams.get();
+    }
+
     private Mono<Void> stream(SampleRequest request, HttpServerResponse res) {
         return service.sample(request).switchOnFirst((first, events) -> {
             if (first.isOnError()) {
@@ -95,6 +101,7 @@ final class SamplesHandler {
                     .map(frame -> Unpooled.wrappedBuffer(frame.getBytes(StandardCharsets.UTF_8)))
                     .publishOn(Responses.loop(res))
                     .doOnCancel(() -> cancelled.set(true));
+            openStreams.incrementAndGet();
             return res.status(200)
                     .sse()
                     .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
@@ -103,7 +110,8 @@ final class SamplesHandler {
                     .send(frames, frame -> true) // flush every event: a client watches them arrive
                     .then()
                     // Netty completes the send quietly when the connection drops; say so
-                    .then(Mono.defer(() -> cancelled.get() ? Mono.error(new ClientGoneException()) : Mono.<Void>empty()));
+                    .then(Mono.defer(() -> cancelled.get() ? Mono.error(new ClientGoneException()) : Mono.<Void>empty()))
+                    .doFinally(s -> openStreams.decrementAndGet());
         }).then();
     }
 
