@@ -58,7 +58,28 @@ final class SamplesHandler {
             return Mono.error(tooLarge());
         }
         boolean png = wantsPng(req.requestHeaders().get(HttpHeaderNames.ACCEPT));
-        return body(req).map(parser::parse).flatMap(r -> png ? png(r, res) : stream(r, res));
+        boolean json = declaresJson(req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
+        return body(req).map(bytes -> {
+            if (json && isBlank(bytes)) {
+                // a client that says it sends JSON and sends nothing has lost its body somewhere: say so
+                throw new ApiException(400, "malformed_json", "the body is empty but Content-Type is application/json; "
+                        + "send {} for every default");
+            }
+            return parser.parse(bytes);
+        }).flatMap(r -> png ? png(r, res) : stream(r, res));
+    }
+
+    static boolean declaresJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).trim().startsWith("application/json");
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** PNG only when asked for and not alongside event streams (browsers send Accept: &#42;/&#42;). */
