@@ -77,7 +77,7 @@ final class NodeCommand implements Callable<Integer> {
             }
             LiveMonitoring monitoring = new LiveMonitoring(models.plan(), java.util.Optional.empty(), 0.02);
             Serving serving = Serving.startCluster(models, zoo.manifests(), config, SampleRequest.Limits.defaults(),
-                    b -> b.port(httpPort), zoo, monitoring, node);
+                    b -> b.port(httpPort).connections(reliability.connections()), zoo, monitoring, node);
             serving.runUntilSignalled(out, "cluster node " + serving.engine().address() + " " + roles);
             return 0;
         }

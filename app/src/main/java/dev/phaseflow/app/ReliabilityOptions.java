@@ -1,15 +1,49 @@
 package dev.phaseflow.app;
 
 import dev.phaseflow.actors.EngineConfig;
+import dev.phaseflow.app.http.PhaseflowServer;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Drain, deadline and admission limits of {@code serve} and {@code node} (defaults in README "Reliability"). */
+/** Drain, deadline, admission and connection limits of {@code serve} and {@code node} (README "Reliability"). */
 public final class ReliabilityOptions {
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "On SIGTERM, how long running requests get to finish before they end with an error event "
                     + "(default ${DEFAULT-VALUE}).")
     double drainSeconds;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "A request's headers must be complete within this of its first byte, its body within as long "
+                    + "again (default ${DEFAULT-VALUE}).")
+    double headerSeconds;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "A connection without a request (before the first, between keep-alive ones) is closed after "
+                    + "this (default ${DEFAULT-VALUE}).")
+    double idleSeconds;
+
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "A client that takes nothing of its response for this long is disconnected, which cancels its "
+                    + "request and frees its slot (default ${DEFAULT-VALUE}).")
+    double stallSeconds;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
+            description = "Open connections at once; past it new ones are closed at once (default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    /** The server's connection limits. */
+    PhaseflowServer.Connections connections() {
+        return new PhaseflowServer.Connections(positive(headerSeconds, "--header-timeout"), positive(idleSeconds, "--idle-timeout"),
+                positive(stallSeconds, "--stall-timeout"), maxConnections);
+    }
+
+    private static Duration positive(double s, String option) {
+        Duration d = seconds(s, option);
+        if (d.isZero()) {
+            throw new IllegalArgumentException(option + " must be positive");
+        }
+        return d;
+    }
 
     /** The engine settings with these limits. */
     EngineConfig apply(EngineConfig config) {

@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
                     : Optional.of(zoo.classifier());
             LiveMonitoring monitoring = new LiveMonitoring(models.plan(), classifier, shadowFraction);
             serving = Serving.start(models, zoo.manifests(), config, limits,
-                    b -> b.host(host).port(port).token(bearer).maxBodyBytes(maxBody), zoo, monitoring);
+                    b -> b.host(host).port(port).token(bearer).maxBodyBytes(maxBody).connections(reliability.connections()), zoo, monitoring);
         } catch (RuntimeException e) {
             zoo.close();
             throw e;

@@ -4,6 +4,8 @@ import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.SamplingService;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.WriteTimeoutException;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -39,6 +42,27 @@ public final class PhaseflowServer implements AutoCloseable {
 
     /** READY serves everything; DRAINING refuses new samples and fails readiness while running ones finish. */
     public enum State { READY, DRAINING, STOPPED }
+
+    /**
+     * Connection limits (defaults: {@link #DEFAULTS}).
+     *
+     * @param header         the headers of a request must be complete within this of its first byte, and its body
+     *                       within as long again
+     * @param idle           a connection with no request (before the first, between keep-alive requests) closes
+     * @param stall          a write the client has not taken within this closes the connection (and cancels its stream)
+     * @param maxConnections connections at once; past it new ones are closed at once
+     */
+    public record Connections(Duration header, Duration idle, Duration stall, int maxConnections) {
+        public static final Connections DEFAULTS = new Connections(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 1024);
+
+        public Connections {
+            if (header.isNegative() || header.isZero() || idle.isNegative() || idle.isZero() || stall.isNegative()
+                    || stall.isZero() || maxConnections < 1) {
+                throw new IllegalArgumentException("connection timeouts and the connection limit must be positive: " + this);
+            }
+        }
+    }
 
     private record Endpoint(String method, boolean open,
                             BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> handler) {}
@@ -88,9 +112,20 @@ public final class PhaseflowServer implements AutoCloseable {
                 return Responses.bytes(res, 200, a.contentType(), a.body());
             });
         }
+        Connections limits = b.connections;
         this.server = HttpServer.create()
                 .host(b.host)
                 .port(b.port)
+                // Reactor Netty's own limits: silence before and between requests closes the connection,
+                // connections past the maximum are closed as they come, a body must arrive in time
+                .idleTimeout(limits.idle())
+                .maxConnections(limits.maxConnections())
+                .requestTimeout(limits.header())
+                .doOnChannelInit((observer, channel, address) -> HeaderReadTimeout.install(channel.pipeline(), limits.header()))
+                // Netty's: a write the client has not taken within the stall limit closes the connection,
+                // which cancels its stream and frees its admission slot and buffers
+                .doOnConnection(conn -> conn.addHandlerFirst("phaseflow.stallTimeout",
+                        new WriteTimeoutHandler(limits.stall().toMillis(), TimeUnit.MILLISECONDS)))
                 .handle(this::dispatch)
                 .bindNow(Duration.ofSeconds(30));
     }
@@ -121,7 +156,8 @@ public final class PhaseflowServer implements AutoCloseable {
         return answer
                 .publishOn(Responses.loop(res)) // errors from engine threads are answered from the loop
                 .onErrorResume(e -> {
-                    if (e instanceof ClientGoneException || e instanceof AbortedException || AbortedException.isConnectionReset(e)) {
+                    if (e instanceof ClientGoneException || e instanceof AbortedException || AbortedException.isConnectionReset(e)
+                            || e instanceof WriteTimeoutException) {
                         // the client hung up (mid-body, mid-stream): nobody is left to answer
                         LOG.debug("{} {}: the client closed the connection", method, path);
                         clientGone.set(true);
@@ -292,6 +328,7 @@ public final class PhaseflowServer implements AutoCloseable {
         private HttpObserver observer = HttpObserver.NONE;
         private java.util.function.DoubleUnaryOperator deltaAt;
         private java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> diagnostics;
+        private Connections connections = Connections.DEFAULTS;
 
         private Builder(SamplingService service) {
             this.service = Objects.requireNonNull(service, "service");
@@ -304,6 +341,8 @@ public final class PhaseflowServer implements AutoCloseable {
         /** Must match the service's own limits, so the server rejects what the service would. */
         public Builder limits(SampleRequest.Limits l) { this.limits = Objects.requireNonNull(l); return this; }
         public Builder maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
+        /** Header, idle and stall timeouts and the connection limit. */
+        public Builder connections(Connections c) { this.connections = Objects.requireNonNull(c); return this; }
         public Builder catalog(ModelCatalog c) { this.catalog = c; return this; }
         /** What /metrics serves; default: the server's request counters. */
         public Builder metrics(MetricsEndpoint m) { this.metrics = m; return this; }
