@@ -33,7 +33,8 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
 
     public sealed interface Command {}
 
-    public record StartJob(RunReporter reporter, FluxSink<SampleEvent> sink) implements Command {}
+    /** Runs a request; past {@code deadline} from now it ends with an error. */
+    public record StartJob(RunReporter reporter, FluxSink<SampleEvent> sink, java.time.Duration deadline) implements Command {}
 
     /** Ends every running job with an error (the drain limit has passed). */
     public record AbortJobs(String reason) implements Command {}
@@ -55,12 +56,12 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
 
     /** {@code diagnostics} may be null. */
     public static Behavior<Command> create(ModelSet models, EngineConfig config, EngineObserver observer, Deployment deployment,
-                                           EngineDiagnostics diagnostics) {
-        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment, diagnostics));
+                                           EngineDiagnostics diagnostics, WorkerCensus census) {
+        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment, diagnostics, census));
     }
 
     private EngineGuardian(ActorContext<Command> ctx, ModelSet models, EngineConfig config, EngineObserver observer,
-                           Deployment deployment, EngineDiagnostics diagnostics) {
+                           Deployment deployment, EngineDiagnostics diagnostics, WorkerCensus census) {
         super(ctx);
         this.models = models;
         this.observer = observer;
@@ -72,7 +73,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
         if (deployment.frontend()) {
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
-                ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(), config, observer),
+                ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(), config, observer, census),
                         "batcher-" + e.getKey());
                 batchers.put(e.getKey(), batcher);
                 if (deployment.cluster()) {
@@ -124,7 +125,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             return this;
         }
         ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router,
-                observer, diagnostics, classifier), "job-" + (jobs++));
+                observer, diagnostics, classifier, start.deadline()), "job-" + (jobs++));
         getContext().watchWith(job, new JobEnded(job));
         running.add(job);
         return this;

@@ -75,8 +75,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     /** {@code diagnostics} and {@code classifier} may be null (no diagnostics, no commitment tracking). */
     public static Behavior<Command> create(RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
                                            ActorRef<StepRouter.Command> router, EngineObserver observer,
-                                           EngineDiagnostics diagnostics, ActorRef<CommitmentClassifier.Command> classifier) {
-        return Behaviors.setup(ctx -> new JobActor(ctx, reporter, models, sink, router, observer, diagnostics, classifier));
+                                           EngineDiagnostics diagnostics, ActorRef<CommitmentClassifier.Command> classifier,
+                                           java.time.Duration deadline) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            // past its deadline the run ends with an error event (counted as failed); the timer dies with the job
+            timers.startSingleTimer(new Abort("the request ran past its timeout of " + deadline.toMillis() / 1000.0 + " s"),
+                    deadline);
+            return new JobActor(ctx, reporter, models, sink, router, observer, diagnostics, classifier);
+        }));
     }
 
     private JobActor(ActorContext<Command> ctx, RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,

@@ -41,6 +41,7 @@ public final class PhaseflowEngine implements SamplingService {
 
     private final ClusterNode node;
     private final EngineDiagnostics diagnostics;
+    private final WorkerCensus census;
 
     private PhaseflowEngine(Builder b) {
         this.models = b.models;
@@ -50,6 +51,7 @@ public final class PhaseflowEngine implements SamplingService {
         this.owned = b.owned;
         this.node = b.node;
         this.diagnostics = b.diagnostics;
+        this.census = new WorkerCensus(models.denoisers().keySet());
         EngineGuardian.Deployment deployment = node == null ? EngineGuardian.Deployment.LOCAL
                 : new EngineGuardian.Deployment(true, node.frontend(), node.worker());
         Config pekko = pekkoConfig(config);
@@ -57,7 +59,7 @@ public final class PhaseflowEngine implements SamplingService {
             checkFrameSize(models, config);
             pekko = node.pekkoConfig().withFallback(pekko);
         }
-        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment, diagnostics),
+        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment, diagnostics, census),
                 ClusterNode.SYSTEM_NAME, pekko);
     }
 
@@ -199,8 +201,38 @@ public final class PhaseflowEngine implements SamplingService {
         return inFlight;
     }
 
+    /** Workers per model as the batchers see them (a frontend node: the workers on the cluster's worker nodes). */
+    public WorkerCensus workers() {
+        return census;
+    }
+
+    /**
+     * Why the engine cannot serve every mode of the plan now, or null when it can: it is closing,
+     * or a model of the plan has no worker (a cluster whose worker nodes are gone).
+     */
+    public String notReadyReason() {
+        if (isClosing()) {
+            return "the engine is shutting down";
+        }
+        java.util.Set<String> missing = node != null && !node.frontend() ? java.util.Set.of() : census.modelsWithoutWorkers();
+        return missing.isEmpty() ? null : "no worker for model" + (missing.size() > 1 ? "s " : " ")
+                + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList());
+    }
+
+    private synchronized boolean isClosing() {
+        return closing;
+    }
+
     @Override
     public Flux<SampleEvent> sample(SampleRequest request) {
+        return sample(request, config.requestTimeout());
+    }
+
+    /** As {@link #sample(SampleRequest)}; past {@code timeout} (at most the engine's request timeout) the run ends with an error. */
+    @Override
+    public Flux<SampleEvent> sample(SampleRequest request, java.time.Duration timeout) {
+        java.time.Duration deadline = timeout == null || timeout.compareTo(config.requestTimeout()) > 0
+                ? config.requestTimeout() : timeout;
         try {
             request.validate(limits);
         } catch (InvalidRequestException e) {
@@ -216,7 +248,7 @@ public final class PhaseflowEngine implements SamplingService {
             RunReporter reporter = new RunReporter(UUID.randomUUID().toString(), request, models);
             return Flux.<SampleEvent>create(sink -> {
                 sink.onDispose(() -> release(request.count()));
-                system.tell(new EngineGuardian.StartJob(reporter, sink));
+                system.tell(new EngineGuardian.StartJob(reporter, sink, deadline));
             }, FluxSink.OverflowStrategy.BUFFER);
         });
     }

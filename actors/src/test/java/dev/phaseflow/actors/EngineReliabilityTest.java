@@ -69,4 +69,82 @@ class EngineReliabilityTest {
         assertTrue(ends.get(3).get(5, TimeUnit.SECONDS).isOnComplete(), "a short request finished within the drain");
         assertEquals(0, engine.inFlight());
     }
+
+    /** Counts requests by outcome. */
+    static final class Outcomes implements EngineObserver {
+        final java.util.Map<Outcome, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void requestFinished(String requestId, Outcome outcome, int images, long nanos) {
+            counts.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
+        }
+
+        int of(Outcome o) {
+            AtomicInteger n = counts.get(o);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    @Test
+    void aRequestPastItsTimeoutEndsWithAnErrorAndCountsAsFailed() throws Exception {
+        Outcomes outcomes = new Outcomes();
+        EngineConfig config = EngineConfig.defaults().withWorkers(1).withInferenceThreads(2)
+                .withRequestTimeout(Duration.ofMillis(600));
+        try (PhaseflowEngine engine = PhaseflowEngine.create(EngineTest.models(slow("g", ModelRole.GLOBAL, 10),
+                slow("l", ModelRole.LOCAL, 10)), config, SampleRequest.Limits.defaults(), outcomes)) {
+            AtomicInteger steps = new AtomicInteger();
+            // its own timeout
+            Signal<SampleEvent> own = engine.sample(SampleRequest.defaults().withSteps(1000), Duration.ofMillis(200))
+                    .materialize().last().block(Duration.ofSeconds(30));
+            assertTrue(own.isOnError(), String.valueOf(own));
+            assertTrue(own.getThrowable().getMessage().contains("timeout of 0.2 s"), own.getThrowable().getMessage());
+            // the engine's default, which also caps a longer one of the request's own
+            Signal<SampleEvent> capped = engine.sample(SampleRequest.defaults().withSteps(1000), Duration.ofHours(1))
+                    .materialize().last().block(Duration.ofSeconds(30));
+            assertTrue(capped.isOnError() && capped.getThrowable().getMessage().contains("timeout of 0.6 s"), String.valueOf(capped));
+            // a request that finishes in time is untouched
+            assertTrue(run(engine, SampleRequest.defaults().withSteps(4), steps).get(30, TimeUnit.SECONDS).isOnComplete());
+            EngineTest.assertIdleSoon(engine);
+            assertEquals(2, outcomes.of(EngineObserver.Outcome.FAILED));
+            assertEquals(1, outcomes.of(EngineObserver.Outcome.COMPLETED));
+        }
+    }
+
+    @Test
+    void withNoWorkerAnywhereRequestsFailNamingTheModelAndReadinessSaysWhy() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> seeds = List.of(ClusterNode.address("127.0.0.1", port));
+        Outcomes outcomes = new Outcomes();
+        EngineConfig config = EngineConfig.defaults().withWorkers(1).withMaxBatch(8).withNoWorkerTimeout(Duration.ofSeconds(1));
+        // a frontend and no worker node: nothing can run the models
+        try (PhaseflowEngine frontend = PhaseflowEngine.cluster(EngineTest.exact(), config, SampleRequest.Limits.defaults(),
+                outcomes, new ClusterNode("127.0.0.1", port, seeds, java.util.Set.of(ClusterNode.FRONTEND)))) {
+            String reason = frontend.notReadyReason();
+            assertTrue(reason != null && reason.contains("'g'") && reason.contains("'l'"), String.valueOf(reason));
+            long start = System.nanoTime();
+            Signal<SampleEvent> end = frontend.sample(SampleRequest.defaults().withSteps(8).withMode(dev.phaseflow.pipeline.routing.Mode.GLOBAL))
+                    .materialize().last().block(Duration.ofSeconds(30));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(end.isOnError(), String.valueOf(end));
+            assertTrue(end.getThrowable().getMessage().contains("no worker for model 'g'"), end.getThrowable().getMessage());
+            assertTrue(seconds < 20, "failed after " + seconds + " s, not at the client's patience");
+            assertEquals(1, outcomes.of(EngineObserver.Outcome.FAILED));
+
+            // a worker node joins: ready, and requests complete
+            try (PhaseflowEngine worker = PhaseflowEngine.cluster(EngineTest.exact(), config, SampleRequest.Limits.defaults(),
+                    EngineObserver.NONE, new ClusterNode("127.0.0.1", 0, seeds, java.util.Set.of(ClusterNode.WORKER)))) {
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (frontend.notReadyReason() != null && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(null, frontend.notReadyReason(), "ready once the worker node's workers are up");
+                assertTrue(frontend.sample(SampleRequest.defaults().withSteps(8)).materialize().last()
+                        .block(Duration.ofSeconds(60)).isOnComplete());
+                assertTrue(worker.notReadyReason() == null, "a worker-only node has no batchers to be unready about");
+            }
+        }
+    }
 }

@@ -12,6 +12,16 @@ public final class ReliabilityOptions {
                     + "(default ${DEFAULT-VALUE}).")
     double drainSeconds;
 
+    @Option(names = "--no-worker-timeout", paramLabel = "SECONDS", defaultValue = "15",
+            description = "Work for a model with no worker (a cluster whose worker nodes are gone) waits this long for "
+                    + "one to come back, then its request ends with an error naming the model (default ${DEFAULT-VALUE}).")
+    double noWorkerSeconds;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Deadline of every request (a request's own 'timeout' may be shorter); past it the run ends "
+                    + "with an error event (default ${DEFAULT-VALUE}).")
+    double requestSeconds;
+
     @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "A request's headers must be complete within this of its first byte, its body within as long "
                     + "again (default ${DEFAULT-VALUE}).")
@@ -47,7 +57,9 @@ public final class ReliabilityOptions {
 
     /** The engine settings with these limits. */
     EngineConfig apply(EngineConfig config) {
-        return config.withDrainTimeout(seconds(drainSeconds, "--drain-timeout"));
+        return config.withDrainTimeout(seconds(drainSeconds, "--drain-timeout"))
+                .withNoWorkerTimeout(seconds(noWorkerSeconds, "--no-worker-timeout"))
+                .withRequestTimeout(positive(requestSeconds, "--request-timeout"));
     }
 
     static Duration seconds(double s, String option) {

@@ -71,7 +71,8 @@ public final class Serving {
         }
         PhaseflowEngine engine = engineBuilder.build();
         try {
-            PhaseflowServer.Builder b = PhaseflowServer.builder(engine).limits(limits).catalog(ModelCatalog.of(models, manifests));
+            PhaseflowServer.Builder b = PhaseflowServer.builder(engine).limits(limits).catalog(ModelCatalog.of(models, manifests))
+                    .readiness(engine::notReadyReason);
             if (monitoring != null) {
                 b.metrics(monitoring.metricsEndpoint()).observer(monitoring.httpObserver()).deltaAt(monitoring::deltaAt)
                         .diagnostics(monitoring::diagnosticsJson);

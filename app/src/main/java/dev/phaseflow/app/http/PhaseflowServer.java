@@ -75,6 +75,7 @@ public final class PhaseflowServer implements AutoCloseable {
     private final DisposableServer server;
     private final String host;
     private final SamplesHandler samples;
+    private final java.util.function.Supplier<String> notReady;
     private volatile State state = State.READY;
 
     static {
@@ -88,6 +89,7 @@ public final class PhaseflowServer implements AutoCloseable {
         this.observer = b.observer;
         this.metrics = b.metrics != null ? b.metrics : counters;
         this.host = b.host;
+        this.notReady = b.notReady;
         this.samples = new SamplesHandler(b.service, b.limits, b.maxBodyBytes, () -> state != State.READY, b.deltaAt);
         byte[] catalog = b.catalog.body();
         StaticAssets assets = StaticAssets.load();
@@ -212,7 +214,11 @@ public final class PhaseflowServer implements AutoCloseable {
 
     private Mono<Void> readiness(HttpServerResponse res) {
         if (state == State.READY) {
-            return Responses.json(res, 200, Responses.object().put("status", "ready"));
+            String reason = notReady.get();
+            if (reason == null) {
+                return Responses.json(res, 200, Responses.object().put("status", "ready"));
+            }
+            return Responses.error(res, new ApiException(503, "not_ready", "not ready: " + reason));
         }
         return Responses.error(res, new ApiException(503, "not_ready", "the server is " + state.name().toLowerCase(Locale.ROOT)
                 + ": running requests finish, new ones are refused"));
@@ -329,6 +335,7 @@ public final class PhaseflowServer implements AutoCloseable {
         private java.util.function.DoubleUnaryOperator deltaAt;
         private java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> diagnostics;
         private Connections connections = Connections.DEFAULTS;
+        private java.util.function.Supplier<String> notReady = () -> null;
 
         private Builder(SamplingService service) {
             this.service = Objects.requireNonNull(service, "service");
@@ -341,6 +348,8 @@ public final class PhaseflowServer implements AutoCloseable {
         /** Must match the service's own limits, so the server rejects what the service would. */
         public Builder limits(SampleRequest.Limits l) { this.limits = Objects.requireNonNull(l); return this; }
         public Builder maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
+        /** Why the service cannot serve now (null: it can); /readyz answers 503 with it. */
+        public Builder readiness(java.util.function.Supplier<String> reason) { this.notReady = Objects.requireNonNull(reason); return this; }
         /** Header, idle and stall timeouts and the connection limit. */
         public Builder connections(Connections c) { this.connections = Objects.requireNonNull(c); return this; }
         public Builder catalog(ModelCatalog c) { this.catalog = c; return this; }

@@ -65,7 +65,7 @@ final class SamplesHandler {
                 throw new ApiException(400, "malformed_json", "the body is empty but Content-Type is application/json; "
                         + "send {} for every default");
             }
-            return parser.parse(bytes);
+            return parser.parseTimed(bytes);
         }).flatMap(r -> png ? png(r, res) : stream(r, res));
     }
 
@@ -105,8 +105,8 @@ final class SamplesHandler {
         return openStreams.get();
     }
 
-    private Mono<Void> stream(SampleRequest request, HttpServerResponse res) {
-        return service.sample(request).switchOnFirst((first, events) -> {
+    private Mono<Void> stream(SampleRequestJson.Timed timed, HttpServerResponse res) {
+        return service.sample(timed.request(), timed.timeout()).switchOnFirst((first, events) -> {
             if (first.isOnError()) {
                 return Mono.<Void>error(first.getThrowable());
             }
@@ -136,12 +136,13 @@ final class SamplesHandler {
         }).then();
     }
 
-    private Mono<Void> png(SampleRequest request, HttpServerResponse res) {
+    private Mono<Void> png(SampleRequestJson.Timed timed, HttpServerResponse res) {
+        SampleRequest request = timed.request();
         if (request.count() != 1) {
             return Mono.error(ApiException.invalidField("count", "Accept: image/png returns one image, so count must be 1, got "
                     + request.count() + " (ask for text/event-stream to get several)"));
         }
-        return service.sample(request.withPreviewEvery(0))
+        return service.sample(request.withPreviewEvery(0), timed.timeout())
                 .ofType(SampleEvent.Image.class)
                 .last()
                 .publishOn(encoder)
