@@ -10,6 +10,8 @@ import dev.phaseflow.pipeline.SampleEvent;
 import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.SamplingService;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -42,12 +44,16 @@ public final class PhaseflowEngine implements SamplingService {
     private final ClusterNode node;
     private final EngineDiagnostics diagnostics;
     private final WorkerCensus census;
+    private final QueueWaitEstimator queueWait;
 
     private PhaseflowEngine(Builder b) {
         this.models = b.models;
         this.config = b.config;
         this.limits = b.limits;
-        this.observer = stats.andThen(b.observer);
+        // until measured under load: as many calls at once as there are threads, cores and workers of a model
+        this.queueWait = new QueueWaitEstimator(Math.min(Math.min(b.config.inferenceThreads(), b.config.workersPerModel()),
+                Runtime.getRuntime().availableProcessors()), System::nanoTime);
+        this.observer = stats.andThen(queueWait).andThen(b.observer);
         this.owned = b.owned;
         this.node = b.node;
         this.diagnostics = b.diagnostics;
@@ -240,33 +246,74 @@ public final class PhaseflowEngine implements SamplingService {
         }
         // admission happens at subscription, and the slot is released however the stream ends
         return Flux.defer(() -> {
-            String refusal = admit(request.count());
+            Map<String, Long> work = plannedEvaluations(request);
+            Refusal refusal = admit(request.count());
             if (refusal != null) {
                 observer.requestFinished("rejected", EngineObserver.Outcome.REJECTED, request.count(), 0);
-                return Flux.error(new OverloadedException(refusal));
+                return Flux.error(new OverloadedException(refusal.message(), refusal.retryAfterSeconds()));
             }
+            QueueWaitEstimator.Ticket ticket = queueWait.admit(work, request.count());
             RunReporter reporter = new RunReporter(UUID.randomUUID().toString(), request, models);
             return Flux.<SampleEvent>create(sink -> {
-                sink.onDispose(() -> release(request.count()));
+                sink.onDispose(() -> {
+                    queueWait.finished(ticket);
+                    release(request.count());
+                });
                 system.tell(new EngineGuardian.StartJob(reporter, sink, deadline));
-            }, FluxSink.OverflowStrategy.BUFFER);
+            }, FluxSink.OverflowStrategy.BUFFER).doOnNext(e -> {
+                if (e instanceof SampleEvent.Step step) {
+                    queueWait.stepDone(ticket, step.models());
+                }
+            });
         });
     }
 
-    private synchronized String admit(int images) {
+    /** Image evaluations per model that the request's schedule routes there (Heun: two per step but the last). */
+    private Map<String, Long> plannedEvaluations(SampleRequest request) {
+        double[] sigmas = models.sigmas(request);
+        Map<String, Long> out = new HashMap<>();
+        int steps = sigmas.length - 1;
+        for (int i = 0; i < steps; i++) {
+            long evaluations = "heun".equals(request.solver()) && sigmas[i + 1] > 0 ? 2 : 1;
+            out.merge(models.modelFor(request.mode(), sigmas[i]), evaluations * request.count(), Long::sum);
+        }
+        return out;
+    }
+
+    /** Why a request was refused, and when to come back. */
+    private record Refusal(String message, int retryAfterSeconds) {}
+
+    /** The estimated wait behind the work admitted so far, in seconds (see {@link QueueWaitEstimator}). */
+    public double estimatedQueueWaitSeconds() {
+        return queueWait.waitSeconds();
+    }
+
+    private synchronized Refusal admit(int images) {
         if (closing) {
-            return "overloaded: the engine is shutting down";
+            return new Refusal("overloaded: the engine is shutting down", 1);
         }
         if (inFlight >= config.maxInFlight()) {
-            return "overloaded: " + inFlight + " requests in flight (limit " + config.maxInFlight() + "); retry later";
+            return new Refusal("overloaded: " + inFlight + " requests in flight (limit " + config.maxInFlight()
+                    + "); retry later", retryAfter(queueWait.waitSeconds()));
         }
         if (inFlightImages + images > config.maxQueuedImages()) {
-            return "overloaded: " + inFlightImages + " images in flight, " + images + " more exceed the limit of "
-                    + config.maxQueuedImages() + "; retry later";
+            return new Refusal("overloaded: " + inFlightImages + " images in flight, " + images + " more exceed the limit of "
+                    + config.maxQueuedImages() + "; retry later", retryAfter(queueWait.waitSeconds()));
+        }
+        double wait = queueWait.waitSeconds();
+        if (wait > config.maxQueueWait().toMillis() / 1000.0) {
+            return new Refusal(String.format(java.util.Locale.ROOT, "overloaded: the work admitted would keep a new request "
+                    + "waiting about %.1f s (limit %.1f s); retry later", wait, config.maxQueueWait().toMillis() / 1000.0),
+                    retryAfter(wait));
         }
         inFlight++;
         inFlightImages += images;
         return null;
+    }
+
+    /** Retry-After: the estimated wait, in whole seconds (at least 1). */
+    private static int retryAfter(double waitSeconds) {
+        return (int) Math.max(1, Math.min(3600, Math.ceil(waitSeconds)));
     }
 
     /** Waits until no request is in flight; false if some still are after {@code limit}. */

@@ -22,6 +22,12 @@ public final class ReliabilityOptions {
                     + "with an error event (default ${DEFAULT-VALUE}).")
     double requestSeconds;
 
+    @Option(names = "--max-queue-wait", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Admit a request only while the estimated wait for the work already admitted (from the models' "
+                    + "measured service rates) is under this; past it 503 with Retry-After the estimated wait "
+                    + "(default ${DEFAULT-VALUE}).")
+    double maxQueueWaitSeconds;
+
     @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "A request's headers must be complete within this of its first byte, its body within as long "
                     + "again (default ${DEFAULT-VALUE}).")
@@ -59,7 +65,8 @@ public final class ReliabilityOptions {
     EngineConfig apply(EngineConfig config) {
         return config.withDrainTimeout(seconds(drainSeconds, "--drain-timeout"))
                 .withNoWorkerTimeout(seconds(noWorkerSeconds, "--no-worker-timeout"))
-                .withRequestTimeout(positive(requestSeconds, "--request-timeout"));
+                .withRequestTimeout(positive(requestSeconds, "--request-timeout"))
+                .withMaxQueueWait(seconds(maxQueueWaitSeconds, "--max-queue-wait"));
     }
 
     static Duration seconds(double s, String option) {
