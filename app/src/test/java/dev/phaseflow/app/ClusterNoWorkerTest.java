@@ -44,13 +44,10 @@ class ClusterNoWorkerTest {
     }
 
     private static Process node(Path dir, String name, Path zoo, List<String> args) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String logging = Path.of(ClusterNoWorkerTest.class.getResource("/logback.xml").toURI()).toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-Dlogback.configurationFile=" + logging,
-                "-cp", System.getProperty("java.class.path"), Phaseflow.class.getName(), "node", "--zoo", zoo.toString(),
-                "--threads", "1", "--workers", "1", "--no-worker-timeout", String.valueOf(NO_WORKER_SECONDS)));
+        List<String> command = new ArrayList<>(List.of("node", "--zoo", zoo.toString(), "--threads", "1", "--workers", "1",
+                "--no-worker-timeout", String.valueOf(NO_WORKER_SECONDS)));
         command.addAll(args);
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectError(dir.resolve(name + ".log").toFile()).start();
+        return ServeProcesses.phaseflow(dir, name + ".log", command);
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {

@@ -35,13 +35,8 @@ class DrainUnderLoadTest {
         Path zoo = ModelZoo.defaultFolder();
         Assumptions.assumeTrue(Files.isRegularFile(zoo.resolve("router.json")), "no zoo with a router plan at " + zoo);
         Path log = dir.resolve("stderr.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String logging = Path.of(DrainUnderLoadTest.class.getResource("/logback.xml").toURI()).toString();
-        Process p = new ProcessBuilder(java, "-Xmx512m", "-Dlogback.configurationFile=" + logging,
-                "-cp", System.getProperty("java.class.path"), Phaseflow.class.getName(),
-                "serve", "--port", "0", "--zoo", zoo.toString(), "--threads", "1", "--workers", "1",
-                "--shadow-fraction", "0", "--drain-timeout", String.valueOf(DRAIN_SECONDS))
-                .directory(dir.toFile()).redirectError(log.toFile()).start();
+        Process p = ServeProcesses.phaseflow(dir, "stderr.log", List.of("serve", "--port", "0", "--zoo", zoo.toString(),
+                "--threads", "1", "--workers", "1", "--shadow-fraction", "0", "--drain-timeout", String.valueOf(DRAIN_SECONDS)));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
             String base = ServeProcesses.url(p, log);

@@ -21,6 +21,24 @@ import java.util.regex.Pattern;
 final class ServeProcesses {
     private ServeProcesses() {}
 
+    /**
+     * Starts {@code phaseflow ARGS} in a JVM of its own (the test classpath, the app's own logging set-up
+     * rather than the test jar's quieter one), in {@code dir}, stderr to {@code dir/log}.
+     */
+    static Process phaseflow(Path dir, String log, List<String> args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String logging;
+        try {
+            logging = Path.of(ServeProcesses.class.getResource("/logback.xml").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-Dlogback.configurationFile=" + logging,
+                "-cp", System.getProperty("java.class.path"), Phaseflow.class.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectError(dir.resolve(log).toFile()).start();
+    }
+
     /** The URL the server printed on its first line of stdout. */
     static String url(Process p, Path stderr) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -3,8 +3,6 @@ package dev.phaseflow.app.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.phaseflow.models.Denoiser;
-import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.ModelRole;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,28 +22,13 @@ import org.junit.jupiter.api.Test;
 class AdmissionByWaitTest {
     static final long NANOS_PER_IMAGE = 2_000_000;
 
-    /** The exact denoiser, taking 2 ms per image of a call (so batching does not change the rate). */
-    private static Denoiser timed(String name, ModelRole role) {
-        Denoiser inner = ServerFixture.DATA.denoiser(name, role);
-        return new Denoiser() {
-            public String name() { return name; }
-            public ModelRole role() { return role; }
-            public ImageBatch denoise(ImageBatch x, double[] sigma) {
-                long until = System.nanoTime() + NANOS_PER_IMAGE * x.count();
-                for (long left; (left = until - System.nanoTime()) > 0; ) {
-                    LockSupport.parkNanos(left);
-                }
-                return inner.denoise(x, sigma);
-            }
-        };
-    }
-
     private record Sent(long nanos, CompletableFuture<HttpResponse<String>> response) {}
 
     @Test
     void overloadIsRefusedWithARetryAfterNearTheMeasuredWait() throws Exception {
         var config = ServerFixture.smallEngine().withMaxQueueWait(Duration.ofSeconds(2));
-        try (var fx = ServerFixture.start(ServerFixture.models(timed("g", ModelRole.GLOBAL), timed("l", ModelRole.LOCAL)),
+        try (var fx = ServerFixture.start(ServerFixture.models(PacedDenoiser.of("g", ModelRole.GLOBAL, 0, NANOS_PER_IMAGE),
+                PacedDenoiser.of("l", ModelRole.LOCAL, 0, NANOS_PER_IMAGE)),
                 config, b -> {})) {
             String body = "{\"count\": 4, \"steps\": 20, \"mode\": \"global\"}";
             for (int i = 0; i < 4; i++) { // measures the model's cost and the engine's parallelism

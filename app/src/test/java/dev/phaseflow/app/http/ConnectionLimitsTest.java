@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.phaseflow.models.Denoiser;
-import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.ModelRole;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,19 +151,7 @@ class ConnectionLimitsTest {
 
     @Test
     void aStreamLongerThanEveryTimeoutStillCompletes() {
-        Denoiser slow = new Denoiser() {
-            final Denoiser inner = ServerFixture.DATA.denoiser("g", ModelRole.GLOBAL);
-            public String name() { return "g"; }
-            public ModelRole role() { return ModelRole.GLOBAL; }
-            public ImageBatch denoise(ImageBatch x, double[] sigma) {
-                try {
-                    Thread.sleep(25);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return inner.denoise(x, sigma);
-            }
-        };
+        PacedDenoiser slow = PacedDenoiser.of("g", ModelRole.GLOBAL, 25_000_000, 0);
         try (var fx = ServerFixture.start(ServerFixture.models(slow, ServerFixture.DATA.denoiser("l", ModelRole.LOCAL)),
                 ServerFixture.smallEngine(), b -> b.connections(TIGHT))) {
             // about 3 s of global steps, longer than each 1 s limit; events keep coming, so nothing stalls

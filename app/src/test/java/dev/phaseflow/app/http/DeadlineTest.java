@@ -3,8 +3,6 @@ package dev.phaseflow.app.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.phaseflow.models.Denoiser;
-import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.ModelRole;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -14,25 +12,10 @@ import org.junit.jupiter.api.Test;
 /** Issue 11: a request's "timeout" (and the server's own request timeout) ends a run with an error event. */
 class DeadlineTest {
 
-    private static Denoiser slow(String name, ModelRole role) {
-        Denoiser inner = ServerFixture.DATA.denoiser(name, role);
-        return new Denoiser() {
-            public String name() { return name; }
-            public ModelRole role() { return role; }
-            public ImageBatch denoise(ImageBatch x, double[] sigma) {
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return inner.denoise(x, sigma);
-            }
-        };
-    }
-
     @Test
     void aRunPastItsTimeoutEndsWithAnErrorEvent() throws InterruptedException {
-        try (var fx = ServerFixture.start(ServerFixture.models(slow("g", ModelRole.GLOBAL), slow("l", ModelRole.LOCAL)),
+        try (var fx = ServerFixture.start(ServerFixture.models(PacedDenoiser.of("g", ModelRole.GLOBAL, 5_000_000, 0),
+                PacedDenoiser.of("l", ModelRole.LOCAL, 5_000_000, 0)),
                 ServerFixture.smallEngine().withRequestTimeout(Duration.ofSeconds(2)), b -> {})) {
             HttpResponse<String> own = fx.post("/v1/samples", "{\"steps\": 1000, \"timeout\": 0.3}");
             assertEquals(200, own.statusCode());
