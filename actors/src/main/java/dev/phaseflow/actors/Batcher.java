@@ -33,6 +33,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * ones about to arrive (a batch's worth comes back microseconds apart), while a lone request never
  * waits. A failed unit goes back to the front of the queue, to another
  * worker where there is one, up to {@code maxRetries} times; then its evaluation fails alone.
+ * While the model has no worker at all (a cluster whose worker nodes are gone), work stays queued
+ * up to {@code noWorkerTimeout}, in case a worker comes back; then its evaluations fail with an
+ * error naming the model.
  */
 public final class Batcher extends AbstractBehavior<Batcher.Command> {
 
@@ -61,6 +64,11 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     private record Flush() implements Command {}
 
     private record WorkerStopped(ActorRef<Worker.Command> worker) implements Command {}
+
+    /** While there is no worker: fail the work that has waited past noWorkerTimeout. */
+    private record CheckStarved() implements Command {}
+
+    private static final String STARVED_TIMER = "starved";
 
     /** One evaluation of one job: its images, where the x0 estimates collect, how many units are left. */
     private static final class Evaluation {
@@ -118,6 +126,10 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     private final long maxWaitNanos;
     private final int maxRetries;
     private final EngineObserver observer;
+    private final WorkerCensus census;
+    private final long noWorkerNanos;
+    /** When the batcher last had no worker (its start, or its last worker's loss). */
+    private long starvedSince = System.nanoTime();
     private final TimerScheduler<Command> timers;
     private final Deque<Unit> queue = new ArrayDeque<>();
     private final Set<ActorRef<Worker.Command>> workers = new LinkedHashSet<>();
@@ -127,13 +139,18 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     private long nextBatchId;
     private boolean flushScheduled;
 
-    public static Behavior<Command> create(String model, Denoiser denoiser, EngineConfig config, EngineObserver observer) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Batcher(ctx, timers, model, denoiser, config, observer)));
+    public static Behavior<Command> create(String model, Denoiser denoiser, EngineConfig config, EngineObserver observer,
+                                           WorkerCensus census) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Batcher(ctx, timers, model, denoiser, config, observer,
+                census)));
     }
 
     private Batcher(ActorContext<Command> ctx, TimerScheduler<Command> timers, String model, Denoiser denoiser,
-                    EngineConfig config, EngineObserver observer) {
+                    EngineConfig config, EngineObserver observer, WorkerCensus census) {
         super(ctx);
+        this.census = census;
+        this.noWorkerNanos = config.noWorkerTimeout().toNanos();
+        startStarvedChecks(timers, config);
         this.timers = timers;
         this.model = model;
         this.route = Route.of(denoiser.role());
@@ -153,6 +170,7 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
                 .onMessage(WorkFailed.class, this::onWorkFailed)
                 .onMessage(WorkerStopped.class, this::onWorkerStopped)
                 .onMessage(DropJob.class, this::onDropJob)
+                .onMessage(CheckStarved.class, c -> onCheckStarved())
                 .onMessage(Forget.class, f -> {
                     expected.remove(f.jobId());
                     dispatch(false);
@@ -188,9 +206,15 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
         return this;
     }
 
+    private static void startStarvedChecks(TimerScheduler<Command> timers, EngineConfig config) {
+        long period = Math.max(50, Math.min(1000, config.noWorkerTimeout().toMillis() / 10));
+        timers.startTimerWithFixedDelay(STARVED_TIMER, new CheckStarved(), Duration.ofMillis(period));
+    }
+
     private Behavior<Command> onReady(Ready r) {
         if (workers.add(r.worker())) {
             getContext().watchWith(r.worker(), new WorkerStopped(r.worker()));
+            census.set(model, workers.size());
         }
         idle.add(r.worker());
         dispatch(false);
@@ -322,7 +346,12 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     }
 
     private Behavior<Command> onWorkerStopped(WorkerStopped stopped) {
-        workers.remove(stopped.worker());
+        if (workers.remove(stopped.worker())) {
+            census.set(model, workers.size());
+            if (workers.isEmpty()) {
+                starvedSince = System.nanoTime();
+            }
+        }
         idle.remove(stopped.worker());
         List<Long> lost = new ArrayList<>();
         inFlight.forEach((id, b) -> {
@@ -357,6 +386,28 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
             u.avoid = failedWorker;
             queue.addFirst(u);
         }
+    }
+
+    /** With no worker, fails every evaluation whose work has waited for one longer than noWorkerTimeout. */
+    private Behavior<Command> onCheckStarved() {
+        if (!workers.isEmpty() || queue.isEmpty()) {
+            return this;
+        }
+        long now = System.nanoTime();
+        List<Evaluation> starved = new ArrayList<>();
+        for (Unit u : queue) {
+            if (now - Math.max(u.enqueuedNanos, starvedSince) >= noWorkerNanos && !starved.contains(u.evaluation)) {
+                starved.add(u.evaluation);
+            }
+        }
+        for (Evaluation ev : starved) {
+            ev.closed = true;
+            queue.removeIf(q -> q.evaluation == ev);
+            observer.modelFailed(model, "no_worker");
+            ev.replyTo.tell(new JobActor.EvaluationFailed(ev.seq, "no worker for model '" + model + "' for "
+                    + noWorkerNanos / 1_000_000_000.0 + " s (no worker node of the cluster runs it)", ev.shadow));
+        }
+        return this;
     }
 
     private Behavior<Command> onDropJob(DropJob drop) {

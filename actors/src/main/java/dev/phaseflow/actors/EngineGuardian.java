@@ -33,7 +33,13 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
 
     public sealed interface Command {}
 
-    public record StartJob(RunReporter reporter, FluxSink<SampleEvent> sink) implements Command {}
+    /** Runs a request; past {@code deadline} from now it ends with an error. */
+    public record StartJob(RunReporter reporter, FluxSink<SampleEvent> sink, java.time.Duration deadline) implements Command {}
+
+    /** Ends every running job with an error (the drain limit has passed). */
+    public record AbortJobs(String reason) implements Command {}
+
+    private record JobEnded(ActorRef<JobActor.Command> job) implements Command {}
 
     /** Local: both roles in one process. Cluster: the node's roles. */
     public record Deployment(boolean cluster, boolean frontend, boolean worker) {
@@ -45,16 +51,17 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
     private final EngineObserver observer;
     private final EngineDiagnostics diagnostics;
     private final ActorRef<CommitmentClassifier.Command> classifier;
+    private final java.util.Set<ActorRef<JobActor.Command>> running = new java.util.HashSet<>();
     private long jobs;
 
     /** {@code diagnostics} may be null. */
     public static Behavior<Command> create(ModelSet models, EngineConfig config, EngineObserver observer, Deployment deployment,
-                                           EngineDiagnostics diagnostics) {
-        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment, diagnostics));
+                                           EngineDiagnostics diagnostics, WorkerCensus census) {
+        return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment, diagnostics, census));
     }
 
     private EngineGuardian(ActorContext<Command> ctx, ModelSet models, EngineConfig config, EngineObserver observer,
-                           Deployment deployment, EngineDiagnostics diagnostics) {
+                           Deployment deployment, EngineDiagnostics diagnostics, WorkerCensus census) {
         super(ctx);
         this.models = models;
         this.observer = observer;
@@ -66,7 +73,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
         if (deployment.frontend()) {
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
-                ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(), config, observer),
+                ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(), config, observer, census),
                         "batcher-" + e.getKey());
                 batchers.put(e.getKey(), batcher);
                 if (deployment.cluster()) {
@@ -102,7 +109,14 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessage(StartJob.class, this::onStart).build();
+        return newReceiveBuilder()
+                .onMessage(StartJob.class, this::onStart)
+                .onMessage(AbortJobs.class, this::onAbort)
+                .onMessage(JobEnded.class, e -> {
+                    running.remove(e.job());
+                    return this;
+                })
+                .build();
     }
 
     private Behavior<Command> onStart(StartJob start) {
@@ -110,8 +124,15 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             start.sink().error(new IllegalStateException("this node has no frontend role; send requests to a frontend node"));
             return this;
         }
-        getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router, observer, diagnostics, classifier),
-                "job-" + (jobs++));
+        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router,
+                observer, diagnostics, classifier, start.deadline()), "job-" + (jobs++));
+        getContext().watchWith(job, new JobEnded(job));
+        running.add(job);
+        return this;
+    }
+
+    private Behavior<Command> onAbort(AbortJobs abort) {
+        running.forEach(job -> job.tell(new JobActor.Abort(abort.reason())));
         return this;
     }
 }

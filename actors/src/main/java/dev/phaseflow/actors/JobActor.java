@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -42,6 +43,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     /** The subscriber cancelled. */
     record Cancelled() implements Command {}
 
+    /** End the run now with an error event (the engine is closing, or the request's deadline passed). */
+    public record Abort(String reason) implements Command {}
+
     /** A finished job stops waiting for its last shadow evaluations. */
     record ShadowsTimedOut() implements Command {}
 
@@ -65,12 +69,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private int seq;
     private boolean awaiting;
     private boolean finished;
+    /** The stream got its end (completed, error) or was cancelled: nothing more may go into the sink. */
+    private boolean streamEnded;
 
     /** {@code diagnostics} and {@code classifier} may be null (no diagnostics, no commitment tracking). */
     public static Behavior<Command> create(RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
                                            ActorRef<StepRouter.Command> router, EngineObserver observer,
-                                           EngineDiagnostics diagnostics, ActorRef<CommitmentClassifier.Command> classifier) {
-        return Behaviors.setup(ctx -> new JobActor(ctx, reporter, models, sink, router, observer, diagnostics, classifier));
+                                           EngineDiagnostics diagnostics, ActorRef<CommitmentClassifier.Command> classifier,
+                                           java.time.Duration deadline) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            // past its deadline the run ends with an error event (counted as failed); the timer dies with the job
+            timers.startSingleTimer(new Abort("the request ran past its timeout of " + deadline.toMillis() / 1000.0 + " s"),
+                    deadline);
+            return new JobActor(ctx, reporter, models, sink, router, observer, diagnostics, classifier);
+        }));
     }
 
     private JobActor(ActorContext<Command> ctx, RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
@@ -100,8 +112,21 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .onMessage(EvaluationFailed.class, this::onFailed)
                 .onMessage(Demand.class, d -> finished ? this : advance())
                 .onMessage(Cancelled.class, c -> finished ? this : onCancelled())
+                .onMessage(Abort.class, a -> streamEnded ? this : fail(a.reason()))
                 .onMessage(ShadowsTimedOut.class, t -> Behaviors.stopped())
+                .onSignal(PostStop.class, s -> onStopped())
                 .build();
+    }
+
+    /** However the job stops (the actor system terminating too), its stream gets an end. */
+    private Behavior<Command> onStopped() {
+        if (!streamEnded) {
+            streamEnded = true;
+            sink.error(new SamplingException("request " + reporter.requestId() + " failed: the engine stopped"));
+            observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
+                    System.nanoTime() - startNanos);
+        }
+        return this;
     }
 
     private Behavior<Command> onEvaluated(Evaluated e) {
@@ -168,6 +193,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         }
         if (run.done()) {
             router.tell(new StepRouter.JobFinished(reporter.requestId()));
+            streamEnded = true;
             sink.complete();
             if (classifier != null) {
                 classifier.tell(new CommitmentClassifier.Finish(reporter.requestId()));
@@ -204,6 +230,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> fail(String message) {
         router.tell(new StepRouter.DropJob(reporter.requestId()));
         abandonCommitment();
+        streamEnded = true;
         sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
         observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
                 System.nanoTime() - startNanos);
@@ -211,6 +238,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> onCancelled() {
+        streamEnded = true;
         router.tell(new StepRouter.DropJob(reporter.requestId()));
         abandonCommitment();
         observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.CANCELLED, reporter.request().count(),

@@ -10,6 +10,8 @@ import dev.phaseflow.pipeline.SampleEvent;
 import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.SamplingService;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -41,15 +43,21 @@ public final class PhaseflowEngine implements SamplingService {
 
     private final ClusterNode node;
     private final EngineDiagnostics diagnostics;
+    private final WorkerCensus census;
+    private final QueueWaitEstimator queueWait;
 
     private PhaseflowEngine(Builder b) {
         this.models = b.models;
         this.config = b.config;
         this.limits = b.limits;
-        this.observer = stats.andThen(b.observer);
+        // until measured under load: as many calls at once as there are threads, cores and workers of a model
+        this.queueWait = new QueueWaitEstimator(Math.min(Math.min(b.config.inferenceThreads(), b.config.workersPerModel()),
+                Runtime.getRuntime().availableProcessors()), System::nanoTime);
+        this.observer = stats.andThen(queueWait).andThen(b.observer);
         this.owned = b.owned;
         this.node = b.node;
         this.diagnostics = b.diagnostics;
+        this.census = new WorkerCensus(models.denoisers().keySet());
         EngineGuardian.Deployment deployment = node == null ? EngineGuardian.Deployment.LOCAL
                 : new EngineGuardian.Deployment(true, node.frontend(), node.worker());
         Config pekko = pekkoConfig(config);
@@ -57,7 +65,7 @@ public final class PhaseflowEngine implements SamplingService {
             checkFrameSize(models, config);
             pekko = node.pekkoConfig().withFallback(pekko);
         }
-        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment, diagnostics),
+        this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment, diagnostics, census),
                 ClusterNode.SYSTEM_NAME, pekko);
     }
 
@@ -169,6 +177,8 @@ public final class PhaseflowEngine implements SamplingService {
                 "pekko.loglevel = INFO",
                 "pekko.log-dead-letters = off",
                 "pekko.log-dead-letters-during-shutdown = off",
+                // close() stops the system once the drain is over; Pekko's own JVM hook would stop it mid-drain
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 // the default 10 ms tick would stretch a batcher's max wait of a few ms to 10-20 ms
                 "pekko.scheduler.tick-duration = 1ms",
                 EngineGuardian.INFERENCE_DISPATCHER + " {",
@@ -197,8 +207,38 @@ public final class PhaseflowEngine implements SamplingService {
         return inFlight;
     }
 
+    /** Workers per model as the batchers see them (a frontend node: the workers on the cluster's worker nodes). */
+    public WorkerCensus workers() {
+        return census;
+    }
+
+    /**
+     * Why the engine cannot serve every mode of the plan now, or null when it can: it is closing,
+     * or a model of the plan has no worker (a cluster whose worker nodes are gone).
+     */
+    public String notReadyReason() {
+        if (isClosing()) {
+            return "the engine is shutting down";
+        }
+        java.util.Set<String> missing = node != null && !node.frontend() ? java.util.Set.of() : census.modelsWithoutWorkers();
+        return missing.isEmpty() ? null : "no worker for model" + (missing.size() > 1 ? "s " : " ")
+                + String.join(", ", missing.stream().map(m -> "'" + m + "'").toList());
+    }
+
+    private synchronized boolean isClosing() {
+        return closing;
+    }
+
     @Override
     public Flux<SampleEvent> sample(SampleRequest request) {
+        return sample(request, config.requestTimeout());
+    }
+
+    /** As {@link #sample(SampleRequest)}; past {@code timeout} (at most the engine's request timeout) the run ends with an error. */
+    @Override
+    public Flux<SampleEvent> sample(SampleRequest request, java.time.Duration timeout) {
+        java.time.Duration deadline = timeout == null || timeout.compareTo(config.requestTimeout()) > 0
+                ? config.requestTimeout() : timeout;
         try {
             request.validate(limits);
         } catch (InvalidRequestException e) {
@@ -206,33 +246,92 @@ public final class PhaseflowEngine implements SamplingService {
         }
         // admission happens at subscription, and the slot is released however the stream ends
         return Flux.defer(() -> {
-            String refusal = admit(request.count());
+            Map<String, Long> work = plannedEvaluations(request);
+            Refusal refusal = admit(request.count());
             if (refusal != null) {
                 observer.requestFinished("rejected", EngineObserver.Outcome.REJECTED, request.count(), 0);
-                return Flux.error(new OverloadedException(refusal));
+                return Flux.error(new OverloadedException(refusal.message(), refusal.retryAfterSeconds()));
             }
+            QueueWaitEstimator.Ticket ticket = queueWait.admit(work, request.count());
             RunReporter reporter = new RunReporter(UUID.randomUUID().toString(), request, models);
             return Flux.<SampleEvent>create(sink -> {
-                sink.onDispose(() -> release(request.count()));
-                system.tell(new EngineGuardian.StartJob(reporter, sink));
-            }, FluxSink.OverflowStrategy.BUFFER);
+                sink.onDispose(() -> {
+                    queueWait.finished(ticket);
+                    release(request.count());
+                });
+                system.tell(new EngineGuardian.StartJob(reporter, sink, deadline));
+            }, FluxSink.OverflowStrategy.BUFFER).doOnNext(e -> {
+                if (e instanceof SampleEvent.Step step) {
+                    queueWait.stepDone(ticket, step.models());
+                }
+            });
         });
     }
 
-    private synchronized String admit(int images) {
+    /** Image evaluations per model that the request's schedule routes there (Heun: two per step but the last). */
+    private Map<String, Long> plannedEvaluations(SampleRequest request) {
+        double[] sigmas = models.sigmas(request);
+        Map<String, Long> out = new HashMap<>();
+        int steps = sigmas.length - 1;
+        for (int i = 0; i < steps; i++) {
+            long evaluations = "heun".equals(request.solver()) && sigmas[i + 1] > 0 ? 2 : 1;
+            out.merge(models.modelFor(request.mode(), sigmas[i]), evaluations * request.count(), Long::sum);
+        }
+        return out;
+    }
+
+    /** Why a request was refused, and when to come back. */
+    private record Refusal(String message, int retryAfterSeconds) {}
+
+    /** The estimated wait behind the work admitted so far, in seconds (see {@link QueueWaitEstimator}). */
+    public double estimatedQueueWaitSeconds() {
+        return queueWait.waitSeconds();
+    }
+
+    private synchronized Refusal admit(int images) {
         if (closing) {
-            return "overloaded: the engine is shutting down";
+            return new Refusal("overloaded: the engine is shutting down", 1);
         }
         if (inFlight >= config.maxInFlight()) {
-            return "overloaded: " + inFlight + " requests in flight (limit " + config.maxInFlight() + "); retry later";
+            return new Refusal("overloaded: " + inFlight + " requests in flight (limit " + config.maxInFlight()
+                    + "); retry later", retryAfter(queueWait.waitSeconds()));
         }
         if (inFlightImages + images > config.maxQueuedImages()) {
-            return "overloaded: " + inFlightImages + " images in flight, " + images + " more exceed the limit of "
-                    + config.maxQueuedImages() + "; retry later";
+            return new Refusal("overloaded: " + inFlightImages + " images in flight, " + images + " more exceed the limit of "
+                    + config.maxQueuedImages() + "; retry later", retryAfter(queueWait.waitSeconds()));
+        }
+        double wait = queueWait.waitSeconds();
+        if (wait > config.maxQueueWait().toMillis() / 1000.0) {
+            return new Refusal(String.format(java.util.Locale.ROOT, "overloaded: the work admitted would keep a new request "
+                    + "waiting about %.1f s (limit %.1f s); retry later", wait, config.maxQueueWait().toMillis() / 1000.0),
+                    retryAfter(wait));
         }
         inFlight++;
         inFlightImages += images;
         return null;
+    }
+
+    /** Retry-After: the estimated wait, in whole seconds (at least 1). */
+    private static int retryAfter(double waitSeconds) {
+        return (int) Math.max(1, Math.min(3600, Math.ceil(waitSeconds)));
+    }
+
+    /** Waits until no request is in flight; false if some still are after {@code limit}. */
+    private synchronized boolean awaitIdle(java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (inFlight > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private synchronized void release(int images) {
@@ -241,7 +340,14 @@ public final class PhaseflowEngine implements SamplingService {
         notifyAll();
     }
 
-    /** Stops admitting, waits up to the drain timeout for in-flight requests, then stops the actors. */
+    /** How long jobs ended by close() get to deliver their error event before the actors stop. */
+    static final java.time.Duration ABORT_GRACE = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Stops admitting, waits up to the drain timeout for in-flight requests, ends those still running
+     * with an error, then stops the actors (each worker finishes its model call first) and closes
+     * what the engine owns.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -249,19 +355,15 @@ public final class PhaseflowEngine implements SamplingService {
                 return;
             }
             closing = true;
-            long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("closing with {} requests still in flight after {}", inFlight, config.drainTimeout());
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        }
+        if (!awaitIdle(config.drainTimeout())) {
+            int left = inFlight();
+            LOG.warn("{} requests still running after the drain limit of {}: ending them with an error", left,
+                    config.drainTimeout());
+            system.tell(new EngineGuardian.AbortJobs("the server is shutting down and the request did not finish within "
+                    + "the drain limit of " + config.drainTimeout().toSeconds() + " s"));
+            if (!awaitIdle(ABORT_GRACE)) {
+                LOG.warn("closing with {} requests still in flight", inFlight());
             }
         }
         system.terminate();

@@ -17,7 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code phaseflow loadtest}: hybrid against global-only, speed and quality, with a report. */
 @Command(name = "loadtest", description = "Load test: closed-loop concurrency sweep and open-loop fixed rate, per "
         + "mode with the same seeds; quality (Frechet distance on classifier features, class coverage, nearest training "
-        + "image); a PyTorch baseline; report.md, report.json and plots in one folder. --help lists its options.")
+        + "image); a PyTorch baseline; report.md, report.json and plots in one folder. With --soak DURATION: a bounded "
+        + "soak of a loopback server under mixed traffic, recording its memory, threads and open files. --help lists "
+        + "the options.")
 final class LoadTestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,7 +33,12 @@ final class LoadTestCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(spec.commandLine().getCommandSpec().usageMessage().description()[0]);
             spec.commandLine().getOut().println();
             spec.commandLine().getOut().println(LoadTestOptions.USAGE);
+            spec.commandLine().getOut().println();
+            spec.commandLine().getOut().println(Soak.USAGE);
             return 0;
+        }
+        if (Soak.wanted(options)) {
+            return Soak.run(Soak.Options.parse(options), spec.commandLine().getOut());
         }
         LoadTestConfig config = LoadTestOptions.parse(options.toArray(String[]::new));
         LoadTestReport report = LoadTest.run(config);

@@ -30,6 +30,9 @@ final class NodeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    ReliabilityOptions reliability;
+
     @Spec
     CommandSpec spec;
 
@@ -65,7 +68,7 @@ final class NodeCommand implements Callable<Integer> {
         List<String> seedAddresses = seeds.stream().map(s -> ClusterNode.address(s.substring(0, s.lastIndexOf(':')),
                 Integer.parseInt(s.substring(s.lastIndexOf(':') + 1)))).toList();
         ClusterNode node = new ClusterNode(host, port, seedAddresses, roles);
-        EngineConfig config = EngineConfig.defaults().withWorkers(workers).withMaxBatch(maxBatch);
+        EngineConfig config = reliability.apply(EngineConfig.defaults().withWorkers(workers).withMaxBatch(maxBatch));
         ModelZoo zoo = common.openZoo();
         ModelSet models = ModelSet.fromZoo(zoo, tile);
         if (httpPort != null) {
@@ -74,15 +77,21 @@ final class NodeCommand implements Callable<Integer> {
             }
             LiveMonitoring monitoring = new LiveMonitoring(models.plan(), java.util.Optional.empty(), 0.02);
             Serving serving = Serving.startCluster(models, zoo.manifests(), config, SampleRequest.Limits.defaults(),
-                    b -> b.port(httpPort), zoo, monitoring, node);
+                    b -> b.port(httpPort).connections(reliability.connections()), zoo, monitoring, node);
             serving.runUntilSignalled(out, "cluster node " + serving.engine().address() + " " + roles);
             return 0;
         }
         PhaseflowEngine engine = PhaseflowEngine.builder(models).config(config).cluster(node).owning(zoo).build();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable leave = () -> {
             engine.close();
             stopped.countDown();
+        };
+        TerminationSignals.onTermination(leave);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stopped.getCount() > 0) {
+                leave.run(); // the JVM exits another way than by a signal
+            }
         }, "phaseflow-node-shutdown"));
         out.printf("phaseflow node %s %s up; Ctrl-C to leave the cluster%n", engine.address(), roles);
         out.flush();

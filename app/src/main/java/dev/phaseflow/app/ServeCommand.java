@@ -19,12 +19,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the HTTP API (POST /v1/samples as Server-Sent Events, GET /v1/models, /healthz, /readyz, "
                 + "/metrics) and the live web viewer at /, on the zoo's models and router.json.",
-                "SIGTERM or Ctrl-C drains: readiness fails, running requests finish, then the server exits."})
+                "SIGTERM or Ctrl-C drains: readiness fails, running requests finish (those still running after "
+                + "--drain-timeout end with an error event), then the server exits with 0."})
 final class ServeCommand implements Callable<Integer> {
     static final String TOKEN_ENV = "PHASEFLOW_TOKEN";
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    ReliabilityOptions reliability;
 
     @Spec
     CommandSpec spec;
@@ -61,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String bearer = token != null ? token : System.getenv(TOKEN_ENV);
         SampleRequest.Limits limits = SampleRequest.Limits.defaults();
-        EngineConfig config = workers > 0 ? EngineConfig.defaults().withWorkers(workers) : EngineConfig.defaults();
+        EngineConfig config = reliability.apply(workers > 0 ? EngineConfig.defaults().withWorkers(workers) : EngineConfig.defaults());
 
         // the zoo is opened here rather than by the engine so that --threads and --cuda apply
         ModelZoo zoo = common.openZoo();
@@ -72,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
                     : Optional.of(zoo.classifier());
             LiveMonitoring monitoring = new LiveMonitoring(models.plan(), classifier, shadowFraction);
             serving = Serving.start(models, zoo.manifests(), config, limits,
-                    b -> b.host(host).port(port).token(bearer).maxBodyBytes(maxBody), zoo, monitoring);
+                    b -> b.host(host).port(port).token(bearer).maxBodyBytes(maxBody).connections(reliability.connections()), zoo, monitoring);
         } catch (RuntimeException e) {
             zoo.close();
             throw e;

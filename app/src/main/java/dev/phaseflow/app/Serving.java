@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running server on its engine, and the graceful shutdown that SIGTERM or Ctrl-C triggers:
  * readiness fails, new samples are refused, running ones finish (up to the engine's drain
- * timeout), then the server and whatever the models need (the zoo) close.
+ * timeout; then they end with an error event), then the server and whatever the models need
+ * (the zoo) close, and the process exits with 0.
  */
 public final class Serving {
     private static final Logger LOG = LoggerFactory.getLogger(Serving.class);
@@ -30,6 +31,7 @@ public final class Serving {
     private final PhaseflowServer server;
     private final AutoCloseable owned;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Serving(PhaseflowEngine engine, PhaseflowServer server, AutoCloseable owned) {
         this.engine = engine;
@@ -69,7 +71,8 @@ public final class Serving {
         }
         PhaseflowEngine engine = engineBuilder.build();
         try {
-            PhaseflowServer.Builder b = PhaseflowServer.builder(engine).limits(limits).catalog(ModelCatalog.of(models, manifests));
+            PhaseflowServer.Builder b = PhaseflowServer.builder(engine).limits(limits).catalog(ModelCatalog.of(models, manifests))
+                    .readiness(engine::notReadyReason);
             if (monitoring != null) {
                 b.metrics(monitoring.metricsEndpoint()).observer(monitoring.httpObserver()).deltaAt(monitoring::deltaAt)
                         .diagnostics(monitoring::diagnosticsJson);
@@ -90,8 +93,16 @@ public final class Serving {
         return engine;
     }
 
-    /** Drain, stop, close; the shutdown hook's work. */
+    /** Drain, stop, close (the zoo's sessions last, once no model call runs); once, later callers wait for it. */
     public void shutdown() {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         LOG.info("shutting down: draining for up to {}", engine.config().drainTimeout());
         server.shutdown(engine, GRACE);
         if (owned != null) {
@@ -105,8 +116,12 @@ public final class Serving {
         stopped.countDown();
     }
 
-    /** Prints where to find the server, then serves until the process is told to stop. */
+    /**
+     * Prints where to find the server, then serves until SIGTERM, SIGINT or SIGHUP, drains and
+     * returns (see {@link TerminationSignals}). Should the JVM exit another way, a shutdown hook drains.
+     */
     public void runUntilSignalled(PrintWriter out, String what) throws InterruptedException {
+        TerminationSignals.onTermination(this::shutdown);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "phaseflow-shutdown"));
         out.printf("phaseflow serving %s on %s%n", what, server.url());
         out.printf("  viewer %s   API description %sopenapi.yaml   Ctrl-C to stop%n", server.url(), server.url());

@@ -16,6 +16,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * One ONNX Runtime session for a model of the zoo. Thread-safe: ONNX Runtime allows concurrent
  * {@code run} calls on a session. Inputs travel in direct native-order buffers; every tensor and
  * result is closed before {@link #run} returns; outputs are checked for NaN and infinity.
+ * {@link #close()} waits for the calls in progress to return (a session freed under a running
+ * call crashes the JVM in native code); calls after it fail with a {@link ModelException}.
  */
 public final class OnnxModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
@@ -33,6 +38,12 @@ public final class OnnxModel implements AutoCloseable {
     private final String[] inputNames;
     private final String[] outputNames;
     private final String device;
+    /** Calls hold the read side; close takes the write side, so it waits for every call in progress. */
+    private final ReadWriteLock inUse = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /** Longest close() waits for calls in progress before leaving the session to the process's exit. */
+    static final long CLOSE_WAIT_SECONDS = 60;
 
     private OnnxModel(ModelManifest manifest, OrtEnvironment env, OrtSession session, String device) {
         this.manifest = manifest;
@@ -143,6 +154,18 @@ public final class OnnxModel implements AutoCloseable {
      * manifest order, after checking they are finite.
      */
     public float[][] run(FloatBuffer[] inputs, long[][] shapes) {
+        inUse.readLock().lock();
+        try {
+            if (closed) {
+                throw new ModelException("model '" + name() + "' is closed (the process is shutting down)");
+            }
+            return runOpen(inputs, shapes);
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    private float[][] runOpen(FloatBuffer[] inputs, long[][] shapes) {
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
             for (int i = 0; i < inputs.length; i++) {
@@ -195,12 +218,31 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** Waits for the calls in progress (up to {@link #CLOSE_WAIT_SECONDS}), then frees the session; idempotent. */
     @Override
     public void close() {
+        boolean locked;
         try {
+            locked = inUse.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            // freeing it now would crash the running call; the process's exit reclaims it
+            LOG.warn("model '{}': calls still running after {} s; its session is left open", name(), CLOSE_WAIT_SECONDS);
+            return;
+        }
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             session.close();
         } catch (OrtException e) {
             LOG.warn("closing model '{}': {}", name(), e.getMessage());
+        } finally {
+            inUse.writeLock().unlock();
         }
     }
 }

@@ -12,12 +12,28 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String error;
     private final String field;
+    private final int retryAfterSeconds;
 
     public ApiException(int status, String error, String message, String field) {
+        this(status, error, message, field, 1);
+    }
+
+    private ApiException(int status, String error, String message, String field, int retryAfterSeconds) {
         super(message);
         this.status = status;
         this.error = error;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A 503 that says when to come back. */
+    public static ApiException unavailable(String error, String message, int retryAfterSeconds) {
+        return new ApiException(503, error, message, null, Math.max(1, retryAfterSeconds));
+    }
+
+    /** The Retry-After of a 503, in seconds. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public ApiException(int status, String error, String message) {

@@ -4,6 +4,8 @@ import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.SamplingService;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.WriteTimeoutException;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -40,6 +43,27 @@ public final class PhaseflowServer implements AutoCloseable {
     /** READY serves everything; DRAINING refuses new samples and fails readiness while running ones finish. */
     public enum State { READY, DRAINING, STOPPED }
 
+    /**
+     * Connection limits (defaults: {@link #DEFAULTS}).
+     *
+     * @param header         the headers of a request must be complete within this of its first byte, and its body
+     *                       within as long again
+     * @param idle           a connection with no request (before the first, between keep-alive requests) closes
+     * @param stall          a write the client has not taken within this closes the connection (and cancels its stream)
+     * @param maxConnections connections at once; past it new ones are closed at once
+     */
+    public record Connections(Duration header, Duration idle, Duration stall, int maxConnections) {
+        public static final Connections DEFAULTS = new Connections(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 1024);
+
+        public Connections {
+            if (header.isNegative() || header.isZero() || idle.isNegative() || idle.isZero() || stall.isNegative()
+                    || stall.isZero() || maxConnections < 1) {
+                throw new IllegalArgumentException("connection timeouts and the connection limit must be positive: " + this);
+            }
+        }
+    }
+
     private record Endpoint(String method, boolean open,
                             BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> handler) {}
 
@@ -50,6 +74,8 @@ public final class PhaseflowServer implements AutoCloseable {
     private final MetricsEndpoint metrics;
     private final DisposableServer server;
     private final String host;
+    private final SamplesHandler samples;
+    private final java.util.function.Supplier<String> notReady;
     private volatile State state = State.READY;
 
     static {
@@ -63,7 +89,8 @@ public final class PhaseflowServer implements AutoCloseable {
         this.observer = b.observer;
         this.metrics = b.metrics != null ? b.metrics : counters;
         this.host = b.host;
-        SamplesHandler samples = new SamplesHandler(b.service, b.limits, b.maxBodyBytes, () -> state != State.READY, b.deltaAt);
+        this.notReady = b.notReady;
+        this.samples = new SamplesHandler(b.service, b.limits, b.maxBodyBytes, () -> state != State.READY, b.deltaAt);
         byte[] catalog = b.catalog.body();
         StaticAssets assets = StaticAssets.load();
 
@@ -87,9 +114,20 @@ public final class PhaseflowServer implements AutoCloseable {
                 return Responses.bytes(res, 200, a.contentType(), a.body());
             });
         }
+        Connections limits = b.connections;
         this.server = HttpServer.create()
                 .host(b.host)
                 .port(b.port)
+                // Reactor Netty's own limits: silence before and between requests closes the connection,
+                // connections past the maximum are closed as they come, a body must arrive in time
+                .idleTimeout(limits.idle())
+                .maxConnections(limits.maxConnections())
+                .requestTimeout(limits.header())
+                .doOnChannelInit((observer, channel, address) -> HeaderReadTimeout.install(channel.pipeline(), limits.header()))
+                // Netty's: a write the client has not taken within the stall limit closes the connection,
+                // which cancels its stream and frees its admission slot and buffers
+                .doOnConnection(conn -> conn.addHandlerFirst("phaseflow.stallTimeout",
+                        new WriteTimeoutHandler(limits.stall().toMillis(), TimeUnit.MILLISECONDS)))
                 .handle(this::dispatch)
                 .bindNow(Duration.ofSeconds(30));
     }
@@ -120,7 +158,8 @@ public final class PhaseflowServer implements AutoCloseable {
         return answer
                 .publishOn(Responses.loop(res)) // errors from engine threads are answered from the loop
                 .onErrorResume(e -> {
-                    if (e instanceof ClientGoneException || e instanceof AbortedException || AbortedException.isConnectionReset(e)) {
+                    if (e instanceof ClientGoneException || e instanceof AbortedException || AbortedException.isConnectionReset(e)
+                            || e instanceof WriteTimeoutException) {
                         // the client hung up (mid-body, mid-stream): nobody is left to answer
                         LOG.debug("{} {}: the client closed the connection", method, path);
                         clientGone.set(true);
@@ -175,7 +214,11 @@ public final class PhaseflowServer implements AutoCloseable {
 
     private Mono<Void> readiness(HttpServerResponse res) {
         if (state == State.READY) {
-            return Responses.json(res, 200, Responses.object().put("status", "ready"));
+            String reason = notReady.get();
+            if (reason == null) {
+                return Responses.json(res, 200, Responses.object().put("status", "ready"));
+            }
+            return Responses.error(res, new ApiException(503, "not_ready", "not ready: " + reason));
         }
         return Responses.error(res, new ApiException(503, "not_ready", "the server is " + state.name().toLowerCase(Locale.ROOT)
                 + ": running requests finish, new ones are refused"));
@@ -231,8 +274,9 @@ public final class PhaseflowServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: drain, close the service (which waits for its running requests), then
-     * stop the server, letting open responses finish within {@code grace}.
+     * Graceful shutdown: drain, close the service (which waits for its running requests and ends
+     * the rest with an error), let the open event streams send their last frames within
+     * {@code grace}, then stop the server.
      */
     public void shutdown(AutoCloseable service, Duration grace) {
         beginDrain();
@@ -240,6 +284,15 @@ public final class PhaseflowServer implements AutoCloseable {
             service.close();
         } catch (Exception e) {
             LOG.warn("closing the sampling service: {}", e.toString());
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (samples.openStreams() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         stop(grace);
     }
@@ -281,6 +334,8 @@ public final class PhaseflowServer implements AutoCloseable {
         private HttpObserver observer = HttpObserver.NONE;
         private java.util.function.DoubleUnaryOperator deltaAt;
         private java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> diagnostics;
+        private Connections connections = Connections.DEFAULTS;
+        private java.util.function.Supplier<String> notReady = () -> null;
 
         private Builder(SamplingService service) {
             this.service = Objects.requireNonNull(service, "service");
@@ -293,6 +348,10 @@ public final class PhaseflowServer implements AutoCloseable {
         /** Must match the service's own limits, so the server rejects what the service would. */
         public Builder limits(SampleRequest.Limits l) { this.limits = Objects.requireNonNull(l); return this; }
         public Builder maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
+        /** Why the service cannot serve now (null: it can); /readyz answers 503 with it. */
+        public Builder readiness(java.util.function.Supplier<String> reason) { this.notReady = Objects.requireNonNull(reason); return this; }
+        /** Header, idle and stall timeouts and the connection limit. */
+        public Builder connections(Connections c) { this.connections = Objects.requireNonNull(c); return this; }
         public Builder catalog(ModelCatalog c) { this.catalog = c; return this; }
         /** What /metrics serves; default: the server's request counters. */
         public Builder metrics(MetricsEndpoint m) { this.metrics = m; return this; }

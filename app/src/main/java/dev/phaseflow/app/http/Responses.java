@@ -42,7 +42,7 @@ final class Responses {
             res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"phaseflow\"");
         }
         if (e.status() == 503) {
-            res.header(HttpHeaderNames.RETRY_AFTER, "1");
+            res.header(HttpHeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
         return json(res, e.status(), e.toJson());
     }
@@ -78,8 +78,8 @@ final class Responses {
         if (e instanceof InvalidRequestException invalid) {
             return ApiException.invalidField(invalid.field(), invalid.getMessage());
         }
-        if (e instanceof OverloadedException) {
-            return new ApiException(503, "overloaded", e.getMessage());
+        if (e instanceof OverloadedException overloaded) {
+            return ApiException.unavailable("overloaded", e.getMessage(), overloaded.retryAfterSeconds());
         }
         if (e instanceof SamplingException) {
             return new ApiException(500, "sampling_failed", e.getMessage());

@@ -21,7 +21,10 @@ import java.util.List;
 public final class SampleRequestJson {
     /** The fields a body may have, in the order of the API description. */
     public static final List<String> FIELDS = List.of("count", "steps", "solver", "schedule", "mode", "seed",
-            "preview_every", "eta");
+            "preview_every", "eta", "timeout");
+
+    /** A request and its own deadline (null: the server's default). */
+    public record Timed(SampleRequest request, java.time.Duration timeout) {}
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -35,9 +38,14 @@ public final class SampleRequestJson {
 
     /** Parses and validates a body; an empty body means every default. */
     public SampleRequest parse(byte[] body) {
+        return parseTimed(body).request();
+    }
+
+    /** As {@link #parse}, with the body's {@code timeout} (seconds, > 0) if it has one. */
+    public Timed parseTimed(byte[] body) {
         JsonNode root = read(body);
         if (root.isMissingNode()) {
-            return validated(SampleRequest.defaults());
+            return new Timed(validated(SampleRequest.defaults()), null);
         }
         if (!root.isObject()) {
             throw new ApiException(400, "invalid_request", "the body must be a JSON object, got " + kind(root));
@@ -58,7 +66,18 @@ public final class SampleRequestJson {
                 longInteger(root, "seed", d.seed()),
                 integer(root, "preview_every", d.previewEvery()),
                 number(root, "eta", d.eta()));
-        return validated(r);
+        return new Timed(validated(r), timeout(root));
+    }
+
+    private static java.time.Duration timeout(JsonNode root) {
+        double seconds = number(root, "timeout", Double.NaN);
+        if (Double.isNaN(seconds) && field(root, "timeout") == null) {
+            return null;
+        }
+        if (!(seconds > 0) || seconds > 1e6) {
+            throw ApiException.invalidField("timeout", "timeout must be a number of seconds > 0 (at most 1e6), got " + seconds);
+        }
+        return java.time.Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
     }
 
     private SampleRequest validated(SampleRequest r) {

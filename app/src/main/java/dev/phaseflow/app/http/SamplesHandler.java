@@ -36,6 +36,8 @@ final class SamplesHandler {
     private final java.util.function.DoubleUnaryOperator deltaAt;
     /** PNG and JSON encoding are CPU work: off the event loop and off the engine's threads. */
     private final Scheduler encoder = Schedulers.parallel();
+    /** Event streams whose response has not ended yet (the drain waits for their last frames). */
+    private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
 
     /** {@code deltaAt} (may be null): the live Delta at a sigma, added to step events. */
     SamplesHandler(SamplingService service, SampleRequest.Limits limits, int maxBodyBytes, BooleanSupplier draining,
@@ -56,7 +58,28 @@ final class SamplesHandler {
             return Mono.error(tooLarge());
         }
         boolean png = wantsPng(req.requestHeaders().get(HttpHeaderNames.ACCEPT));
-        return body(req).map(parser::parse).flatMap(r -> png ? png(r, res) : stream(r, res));
+        boolean json = declaresJson(req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
+        return body(req).map(bytes -> {
+            if (json && isBlank(bytes)) {
+                // a client that says it sends JSON and sends nothing has lost its body somewhere: say so
+                throw new ApiException(400, "malformed_json", "the body is empty but Content-Type is application/json; "
+                        + "send {} for every default");
+            }
+            return parser.parseTimed(bytes);
+        }).flatMap(r -> png ? png(r, res) : stream(r, res));
+    }
+
+    static boolean declaresJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).trim().startsWith("application/json");
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** PNG only when asked for and not alongside event streams (browsers send Accept: &#42;/&#42;). */
@@ -78,8 +101,12 @@ final class SamplesHandler {
         }).map(ByteArrayOutputStream::toByteArray);
     }
 
-    private Mono<Void> stream(SampleRequest request, HttpServerResponse res) {
-        return service.sample(request).switchOnFirst((first, events) -> {
+    int openStreams() {
+        return openStreams.get();
+    }
+
+    private Mono<Void> stream(SampleRequestJson.Timed timed, HttpServerResponse res) {
+        return service.sample(timed.request(), timed.timeout()).switchOnFirst((first, events) -> {
             if (first.isOnError()) {
                 return Mono.<Void>error(first.getThrowable());
             }
@@ -95,6 +122,7 @@ final class SamplesHandler {
                     .map(frame -> Unpooled.wrappedBuffer(frame.getBytes(StandardCharsets.UTF_8)))
                     .publishOn(Responses.loop(res))
                     .doOnCancel(() -> cancelled.set(true));
+            openStreams.incrementAndGet();
             return res.status(200)
                     .sse()
                     .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
@@ -103,16 +131,18 @@ final class SamplesHandler {
                     .send(frames, frame -> true) // flush every event: a client watches them arrive
                     .then()
                     // Netty completes the send quietly when the connection drops; say so
-                    .then(Mono.defer(() -> cancelled.get() ? Mono.error(new ClientGoneException()) : Mono.<Void>empty()));
+                    .then(Mono.defer(() -> cancelled.get() ? Mono.error(new ClientGoneException()) : Mono.<Void>empty()))
+                    .doFinally(s -> openStreams.decrementAndGet());
         }).then();
     }
 
-    private Mono<Void> png(SampleRequest request, HttpServerResponse res) {
+    private Mono<Void> png(SampleRequestJson.Timed timed, HttpServerResponse res) {
+        SampleRequest request = timed.request();
         if (request.count() != 1) {
             return Mono.error(ApiException.invalidField("count", "Accept: image/png returns one image, so count must be 1, got "
                     + request.count() + " (ask for text/event-stream to get several)"));
         }
-        return service.sample(request.withPreviewEvery(0))
+        return service.sample(request.withPreviewEvery(0), timed.timeout())
                 .ofType(SampleEvent.Image.class)
                 .last()
                 .publishOn(encoder)

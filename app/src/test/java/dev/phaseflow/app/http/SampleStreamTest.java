@@ -151,6 +151,23 @@ class SampleStreamTest {
     }
 
     @Test
+    void anEmptyJsonBodyIsRefusedWhileEmptyBracesTakeEveryDefault() {
+        HttpResponse<String> empty = fx.post("/v1/samples", "", "Content-Type", "application/json");
+        assertEquals(400, empty.statusCode(), empty.body());
+        JsonNode error = ServerFixture.json(empty.body());
+        assertEquals("malformed_json", error.get("error").asText());
+        assertTrue(error.get("message").asText().contains("empty"), empty.body());
+        HttpResponse<String> blank = fx.post("/v1/samples", " \n", "Content-Type", "application/json; charset=utf-8");
+        assertEquals(400, blank.statusCode(), blank.body());
+
+        HttpResponse<String> braces = fx.post("/v1/samples", "{}", "Content-Type", "application/json");
+        assertEquals(200, braces.statusCode(), braces.body());
+        List<ServerFixture.Sse> events = ServerFixture.events(braces.body());
+        assertEquals(SampleRequest.defaults().steps(), events.get(0).data().get("request").get("steps").asInt());
+        assertEquals("completed", events.get(events.size() - 1).name());
+    }
+
+    @Test
     void acceptImagePngAnswersWithTheImageItself() throws IOException {
         HttpResponse<byte[]> res = fx.postForBytes("/v1/samples", "{\"seed\": 5, \"steps\": 10, \"mode\": \"swapped\", \"preview_every\": 1}",
                 "Accept", "image/png");
