@@ -44,10 +44,32 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--local", description = "The plan's local model (default local-r4).")
     String local;
 
+    @Option(names = "--locality", description = "Also measure the locality profile (empirical local posteriors of radius "
+            + "1..8 and the full image, needed radius, reach of local models; no training) into calibration.json "
+            + "(key 'locality') and calibration.png.")
+    boolean locality;
+
+    @Option(names = "--locality-only", description = "Measure only the locality profile and write locality.json and "
+            + "locality.png; router.json and the calibration files stay as they are.")
+    boolean localityOnly;
+
+    @Option(names = "--locality-images", description = "Held-out images of the locality profile (default 100).")
+    Integer localityImages;
+
+    @Option(names = "--locality-train", description = "Training images in the empirical prior (default 4096).")
+    Integer localityTrain;
+
+    @Option(names = "--locality-data", paramLabel = "DIR", description = "Training images for the prior: an IDX folder "
+            + "(train-images-idx3-ubyte) or a folder of PNGs (default: Debian's Fashion-MNIST training split).")
+    Path localityData;
+
     @Override
     public Integer call() throws Exception {
         try (ModelZoo zoo = common.openZoo()) {
             Path target = out != null ? out : zoo.folder();
+            if (localityOnly) {
+                return LocalityCommand.standalone(this, zoo, target);
+            }
             CalibrationReport report = CalibrateMain.calibrateZoo(zoo, global, local, target,
                     images == null ? OptionalInt.empty() : OptionalInt.of(images),
                     points == null ? OptionalInt.empty() : OptionalInt.of(points),
@@ -55,6 +77,9 @@ final class CalibrateCommand implements Callable<Integer> {
                     message -> spec.commandLine().getErr().println("  " + message));
             spec.commandLine().getOut().print(CalibrationSummary.text(report));
             spec.commandLine().getOut().println("wrote router.json, calibration.json and calibration.png to " + target);
+            if (locality) {
+                LocalityCommand.into(this, zoo, report, target);
+            }
         }
         return 0;
     }
