@@ -4,6 +4,7 @@ import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.pipeline.calibration.CalibrateMain;
 import dev.phaseflow.pipeline.calibration.CalibrationReport;
 import dev.phaseflow.pipeline.calibration.CalibrationSummary;
+import dev.phaseflow.pipeline.calibration.LocalityReport;
 import dev.phaseflow.loadtest.plans.PlanSearch;
 import dev.phaseflow.loadtest.plans.PlanSearchResult;
 import dev.phaseflow.loadtest.plans.ZooPlanSearch;
@@ -73,6 +74,25 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--search-steps", defaultValue = "32", description = "Karras steps plans are scored on (default ${DEFAULT-VALUE}).")
     int searchSteps;
 
+    @Option(names = "--locality", description = "Also measure the locality profile (empirical local posteriors of radius "
+            + "1..8 and the full image, needed radius, reach of local models; no training) into calibration.json "
+            + "(key 'locality') and calibration.png.")
+    boolean locality;
+
+    @Option(names = "--locality-only", description = "Measure only the locality profile and write locality.json and "
+            + "locality.png; router.json and the calibration files stay as they are.")
+    boolean localityOnly;
+
+    @Option(names = "--locality-images", description = "Held-out images of the locality profile (default 100).")
+    Integer localityImages;
+
+    @Option(names = "--locality-train", description = "Training images in the empirical prior (default 4096).")
+    Integer localityTrain;
+
+    @Option(names = "--locality-data", paramLabel = "DIR", description = "Training images for the prior: an IDX folder "
+            + "(train-images-idx3-ubyte) or a folder of PNGs (default: Debian's Fashion-MNIST training split).")
+    Path localityData;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -80,12 +100,16 @@ final class CalibrateCommand implements Callable<Integer> {
                 .withTimeLimit(searchMinutes * 60);
         try (ModelZoo zoo = common.openZoo()) {
             Path target = out != null ? out : zoo.folder();
+            if (localityOnly) {
+                return LocalityCommand.standalone(this, zoo, target);
+            }
             CalibrationReport report = CalibrateMain.calibrateZoo(zoo, global, local, target,
                     images == null ? OptionalInt.empty() : OptionalInt.of(images),
                     points == null ? OptionalInt.empty() : OptionalInt.of(points),
                     tolerance == null ? OptionalDouble.empty() : OptionalDouble.of(tolerance),
                     message -> err.println("  " + message));
             spec.commandLine().getOut().print(CalibrationSummary.text(report));
+            LocalityReport localityReport = locality ? LocalityCommand.into(this, zoo, report, target) : null;
             if (noSearch) {
                 spec.commandLine().getOut().println("wrote router.json (per-sigma error rule), calibration.json and "
                         + "calibration.png to " + target);
@@ -96,7 +120,11 @@ final class CalibrateCommand implements Callable<Integer> {
             PlanSearchResult result = ZooPlanSearch.search(zoo, report, settings, searchSolver, searchSteps,
                     searchProgress(err, settings));
             err.println();
-            ZooPlanSearch.write(target, report, result);
+            ZooPlanSearch.write(target, report, result, figure -> {
+                if (localityReport != null) {
+                    localityReport.addPanels(figure);
+                }
+            });
             spec.commandLine().getOut().print(result.table());
             if (result.chosen().isEmpty()) {
                 throw new IllegalArgumentException(result.impossibleMessage() + " (router.json keeps the per-sigma rule's "

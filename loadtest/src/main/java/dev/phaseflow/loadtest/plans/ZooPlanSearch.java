@@ -63,7 +63,8 @@ public final class ZooPlanSearch {
      * rule's plan stays when none is within budget), calibration.json and router.json's summary
      * get the search, calibration.png its front.
      */
-    public static void write(Path folder, CalibrationReport report, PlanSearchResult result) throws IOException {
+    public static void write(Path folder, CalibrationReport report, PlanSearchResult result,
+                             java.util.function.Consumer<Figure> otherPanels) throws IOException {
         ObjectNode search = result.toJson();
         Path calibration = folder.resolve(CalibrationReport.JSON_FILE);
         ObjectNode all = (ObjectNode) JSON.readTree(Files.readString(calibration));
@@ -79,6 +80,7 @@ public final class ZooPlanSearch {
         plan.write(folder.resolve(RouterPlan.FILE_NAME));
 
         Figure figure = report.figure();
+        otherPanels.accept(figure); // panels of other measurements made in the same run (--locality)
         frontPanel(figure.panel("Plan search: speed-up against FD ratio (" + result.solver() + " " + result.steps()
                 + " steps, " + result.settings().images() + " images per plan)"), result);
         figure.writePng(folder.resolve(CalibrationReport.PNG_FILE));
