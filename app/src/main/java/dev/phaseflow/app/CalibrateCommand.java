@@ -120,7 +120,8 @@ final class CalibrateCommand implements Callable<Integer> {
             PlanSearchResult result = ZooPlanSearch.search(zoo, report, settings, searchSolver, searchSteps,
                     searchProgress(err, settings));
             err.println();
-            ZooPlanSearch.write(target, report, result, figure -> {
+            ZooPlanSearch.write(target, report, result,
+                    model -> zoo.manifest(model).role() == dev.phaseflow.models.ModelRole.GLOBAL, figure -> {
                 if (localityReport != null) {
                     localityReport.addPanels(figure);
                 }

@@ -88,6 +88,16 @@ public record LoadTestConfig(List<Mode> modes, List<Integer> levels, int request
         return levels.stream().mapToInt(Integer::intValue).max().orElseThrow();
     }
 
+    /**
+     * The in-process engine a load test measures: the server's defaults, but no admission by expected queue wait
+     * and no server-side deadline, since a closed loop at 64 clients queues deep on purpose (the test's own
+     * --request-timeout bounds each request).
+     */
+    public static EngineConfig measuringEngine() {
+        return EngineConfig.defaults().withMaxQueueWait(java.time.Duration.ofDays(1))
+                .withRequestTimeout(java.time.Duration.ofDays(1));
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -142,7 +152,7 @@ public record LoadTestConfig(List<Mode> modes, List<Integer> levels, int request
         private Optional<String> url = Optional.empty();
         private Path zoo = ModelZoo.defaultFolder();
         private int tileSize = 0;
-        private EngineConfig engine = EngineConfig.defaults();
+        private EngineConfig engine = measuringEngine();
         private Path output = Paths.get("loadtest-report");
         private boolean baseline = true;
         private int baselineThreads = Runtime.getRuntime().availableProcessors();

@@ -56,7 +56,7 @@ public final class LoadTestOptions {
     /** The config the arguments describe; throws IllegalArgumentException naming the bad option. */
     public static LoadTestConfig parse(String... args) {
         LoadTestConfig.Builder b = LoadTestConfig.builder();
-        EngineConfig engine = EngineConfig.defaults();
+        EngineConfig engine = LoadTestConfig.measuringEngine();
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (!name.startsWith("--")) {

@@ -20,7 +20,10 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.phaseflow.pipeline.calibration.ModelCosts;
+import dev.phaseflow.pipeline.routing.RouterPlan.Interval;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -64,6 +67,7 @@ public final class ZooPlanSearch {
      * get the search, calibration.png its front.
      */
     public static void write(Path folder, CalibrationReport report, PlanSearchResult result,
+                             java.util.function.Predicate<String> isGlobal,
                              java.util.function.Consumer<Figure> otherPanels) throws IOException {
         ObjectNode search = result.toJson();
         Path calibration = folder.resolve(CalibrationReport.JSON_FILE);
@@ -75,8 +79,9 @@ public final class ZooPlanSearch {
         ObjectNode summary = ((ObjectNode) rule.calibration()).deepCopy();
         summary.put("plan_source", result.chosen().isPresent() ? "plan-search" : "per-sigma-rule");
         summary.set(JSON_KEY, compact(search));
-        RouterPlan plan = new RouterPlan(rule.globalModel(), rule.localModel(), rule.windowLo(), rule.windowHi(),
-                result.chosen().map(c -> c.plan().intervals()).orElse(rule.hybrid()), summary);
+        List<Interval> hybrid = result.chosen().map(c -> c.plan().intervals()).orElse(rule.hybrid());
+        double[] window = window(hybrid, isGlobal, report.costs(), rule.windowLo(), rule.windowHi());
+        RouterPlan plan = new RouterPlan(rule.globalModel(), rule.localModel(), window[0], window[1], hybrid, summary);
         plan.write(folder.resolve(RouterPlan.FILE_NAME));
 
         Figure figure = report.figure();
@@ -84,6 +89,25 @@ public final class ZooPlanSearch {
         frontPanel(figure.panel("Plan search: speed-up against FD ratio (" + result.solver() + " " + result.steps()
                 + " steps, " + result.settings().images() + " images per plan)"), result);
         figure.writePng(folder.resolve(CalibrationReport.PNG_FILE));
+    }
+
+    /**
+     * The transition window of a cascade plan: the hull of the intervals served by whole-image networks,
+     * leaving out the analytic tier (under 3% of the dearest model's cost), which serves the trivial phase.
+     * Swapped mode and the live drift diagnostics read it; the fallback is the per-sigma rule's window.
+     */
+    static double[] window(List<Interval> hybrid, java.util.function.Predicate<String> isGlobal, ModelCosts costs,
+                           double fallbackLo, double fallbackHi) {
+        double max = costs.secondsPerImage().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (Interval i : hybrid) {
+            if (isGlobal.test(i.model()) && costs.of(i.model()) >= 0.03 * max && Double.isFinite(i.hi()) && i.lo() > 0) {
+                lo = Math.min(lo, i.lo());
+                hi = Math.max(hi, i.hi());
+            }
+        }
+        return hi > lo ? new double[] {lo, hi} : new double[] {fallbackLo, fallbackHi};
     }
 
     /** router.json keeps the budget, the chosen plan and the front; the scored list stays in calibration.json. */
