@@ -3,7 +3,7 @@ package dev.phaseflow.loadtest.plans;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.phaseflow.pipeline.routing.RouterPlan.Interval;
+import dev.phaseflow.pipeline.routing.RouterPlan;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,17 +135,7 @@ public record PlanSearchResult(PlanSearch.Settings settings, String solver, int 
         for (Map.Entry<String, Integer> e : s.evaluations().entrySet()) {
             ev.put(e.getKey(), e.getValue());
         }
-        ArrayNode iv = n.putArray("intervals");
-        for (Interval i : s.plan().intervals()) {
-            ObjectNode x = iv.addObject();
-            x.put("sigma_lo", i.lo());
-            if (Double.isInfinite(i.hi())) {
-                x.putNull("sigma_hi");
-            } else {
-                x.put("sigma_hi", i.hi());
-            }
-            x.put("model", i.model());
-        }
+        n.set("intervals", RouterPlan.intervalsJson(s.plan().intervals()));
         return n;
     }
 }

@@ -202,7 +202,7 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
     }
 
     /** Non-finite values (undefined Markov length, Delta) become null: JSON has no NaN. */
-    private static ArrayNode array(double[] values) {
+    static ArrayNode array(double[] values) {
         ArrayNode a = JSON.createArrayNode();
         for (double v : values) {
             if (Double.isFinite(v)) {
@@ -214,7 +214,7 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
         return a;
     }
 
-    private static void put(ObjectNode node, String field, double value) {
+    static void put(ObjectNode node, String field, double value) {
         if (Double.isFinite(value)) {
             node.put(field, value);
         } else {

@@ -287,23 +287,11 @@ public record LocalityReport(LocalityProfile profile, String trainingSource, Str
     }
 
     private static ArrayNode array(double[] values) {
-        ArrayNode a = JSON.createArrayNode();
-        for (double v : values) {
-            if (Double.isFinite(v)) {
-                a.add(v);
-            } else {
-                a.addNull();
-            }
-        }
-        return a;
+        return CalibrationReport.array(values);
     }
 
     private static void put(ObjectNode node, String field, double value) {
-        if (Double.isFinite(value)) {
-            node.put(field, value);
-        } else {
-            node.putNull(field);
-        }
+        CalibrationReport.put(node, field, value);
     }
 
     /** A few lines for the console. */

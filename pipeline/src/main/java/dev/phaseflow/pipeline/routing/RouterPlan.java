@@ -153,8 +153,17 @@ public record RouterPlan(String globalModel, String localModel, double windowLo,
         ObjectNode window = root.putObject("window");
         window.put("sigma_lo", windowLo);
         window.put("sigma_hi", windowHi);
-        ArrayNode list = root.putArray("hybrid");
-        for (Interval i : hybrid) {
+        root.set("hybrid", intervalsJson(hybrid));
+        if (calibration != null && !calibration.isMissingNode()) {
+            root.set("calibration", calibration);
+        }
+        return root;
+    }
+
+    /** Intervals as router.json writes them: {sigma_lo, sigma_hi (null: infinity), model}. */
+    public static ArrayNode intervalsJson(List<Interval> intervals) {
+        ArrayNode list = JSON.createArrayNode();
+        for (Interval i : intervals) {
             ObjectNode n = list.addObject();
             n.put("sigma_lo", i.lo());
             if (Double.isInfinite(i.hi())) {
@@ -164,10 +173,7 @@ public record RouterPlan(String globalModel, String localModel, double windowLo,
             }
             n.put("model", i.model());
         }
-        if (calibration != null && !calibration.isMissingNode()) {
-            root.set("calibration", calibration);
-        }
-        return root;
+        return list;
     }
 
     private static void validate(String source, String global, String local, double lo, double hi, List<Interval> list) {
