@@ -122,9 +122,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     private Behavior<Command> onStopped() {
         if (!streamEnded) {
             streamEnded = true;
-            sink.error(new SamplingException("request " + reporter.requestId() + " failed: the engine stopped"));
             observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
                     System.nanoTime() - startNanos);
+            sink.error(new SamplingException("request " + reporter.requestId() + " failed: the engine stopped"));
         }
         return this;
     }
@@ -194,12 +194,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         if (run.done()) {
             router.tell(new StepRouter.JobFinished(reporter.requestId()));
             streamEnded = true;
+            // counted before the stream ends, so whoever sees the end also sees the count
+            observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.COMPLETED, reporter.request().count(),
+                    System.nanoTime() - startNanos);
             sink.complete();
             if (classifier != null) {
                 classifier.tell(new CommitmentClassifier.Finish(reporter.requestId()));
             }
-            observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.COMPLETED, reporter.request().count(),
-                    System.nanoTime() - startNanos);
             return awaitShadows();
         }
         Solver.Evaluation next = run.pending();
@@ -231,9 +232,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         router.tell(new StepRouter.DropJob(reporter.requestId()));
         abandonCommitment();
         streamEnded = true;
-        sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
         observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
                 System.nanoTime() - startNanos);
+        sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
         return Behaviors.stopped();
     }
 
