@@ -18,11 +18,19 @@ public final class Phaseflow {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cli = commandLine();
+        int code = cli.execute(args);
+        // picocli's writers flush on println only: a command whose last write is print() would lose it at exit
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(code);
     }
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Phaseflow());
+        // one writer pair shared by every subcommand, so that main can flush what they printed
+        cli.setOut(new java.io.PrintWriter(System.out, true));
+        cli.setErr(new java.io.PrintWriter(System.err, true));
         cli.setExecutionExceptionHandler(Phaseflow::handle);
         return cli;
     }

@@ -66,6 +66,7 @@ final class PlansCommand implements Callable<Integer> {
                     set.sigmaMax(), global.image().channels(), global.image().height(), global.image().width(),
                     message -> spec.commandLine().getErr().println("  " + message));
             spec.commandLine().getOut().print(PlanConfigs.table(rows, images));
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }
