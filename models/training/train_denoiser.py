@@ -86,6 +86,9 @@ def main():
     p.add_argument("--data", help="a data set prepared by zoo_data.py (train_zoo.py makes it); default Fashion-MNIST")
     p.add_argument("--zoo", default=fmnist.ZOO_DIR, help="zoo folder to export into (default the Fashion-MNIST zoo)")
     p.add_argument("--name", help="model name in the zoo (default the arch's)")
+    p.add_argument("--init-onnx", metavar="MODEL_ONNX",
+                   help="start from the weights of an exported model of the same arch (a specialist fine-tuned from a "
+                        "generalist); ignored when resuming a checkpoint")
     p.add_argument("--export-only", action="store_true",
                    help="export the latest checkpoint (EMA weights) without training further")
     args = p.parse_args()
@@ -112,6 +115,10 @@ def main():
         sched.load_state_dict(state["sched"]); g.set_state(state["rng"]); torch.set_rng_state(state["torch_rng"])
         log, start_step, seconds = state["log"], state["step"], state["seconds"]
         print(f"resumed {name} at step {start_step}", flush=True)
+    elif args.init_onnx:
+        load_onnx_weights(net, args.init_onnx)
+        ema.load_state_dict(net.state_dict())
+        print(f"{name}: initialised from {args.init_onnx}", flush=True)
     if args.export_only:
         if start_step == 0:
             raise SystemExit(f"no checkpoint {ckpt} to export")
@@ -164,6 +171,27 @@ def main():
                 print(f"{name}: stopped at step {step + 1} (--stop-at)", flush=True)
                 return
     export(name, role, ema, log, args, seconds, test, args.steps, data)
+
+
+def load_onnx_weights(net, path):
+    """The weights of an exported VPModel back into its net. torch's export keeps parameter names, except that
+    GroupNorm's affine weight and bias become anonymous initialisers of the norm's Mul and Add nodes."""
+    import onnx
+    from onnx import numpy_helper
+    graph = onnx.load(path).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    names = dict(inits)
+    for node in graph.node:
+        if node.op_type in ("Mul", "Add") and node.name.startswith("/net/"):
+            anonymous = [i for i in node.input if i.startswith("onnx::") and i in inits]
+            if anonymous and node.name.rsplit("/", 1)[-1] in ("Mul", "Add"):
+                path_ = node.name[1:].rsplit("/", 1)[0].replace("/", ".")
+                names[path_ + (".weight" if node.op_type == "Mul" else ".bias")] = inits[anonymous[0]]
+    state = VPModel(net).state_dict()
+    missing = [k for k in state if k not in names]
+    if missing:
+        raise SystemExit(f"--init-onnx {path}: no weights for {missing[:5]} (not the same arch?)")
+    VPModel(net).load_state_dict({k: torch.from_numpy(names[k].copy()).reshape(state[k].shape) for k in state})
 
 
 def load_data(path):
