@@ -2,7 +2,7 @@
 # Reproduces the whole model zoo (models/zoo/fashion-mnist) on a fresh Debian 12 machine, with the
 # seeds and settings of the shipped models. CPU only; about 3 hours on 2 cores. Tests never train.
 #   models/training/train.sh            # everything
-#   models/training/train.sh classifier # one part: gaussian, classifier, global, local-r4, unet-s, local-r6, unet-xs, fixtures, size-fixtures
+#   models/training/train.sh classifier # one part: gaussian, classifier, global, local-r4, unet-s, local-r6, unet-xs, unet-s-core, local-r4-core, fixtures, size-fixtures
 # The commands live in train_zoo.py (--preset fashion-mnist), the entry point that trains any zoo.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -44,6 +44,13 @@ FASHION_MNIST = [
                   "--sigma-range", "0.02", "1.5", "--seed", "5", "--threads", "1", "--eval-every", "1000"]),
     ("unet-xs", ["train_denoiser.py", "--arch", "unet-xs", "--steps", "2500", "--batch", "64", "--lr", "1e-3",
                  "--sigma-range", "1.5", "20", "--seed", "6", "--threads", "1", "--eval-every", "500"]),
+    # specialists of the window's core, fine-tuned from the generalists above on the sigma range they serve
+    ("unet-s-core", ["train_denoiser.py", "--arch", "unet-s", "--name", "global-unet-s-core", "--init-onnx",
+                     "../zoo/fashion-mnist/global-unet-s/model.onnx", "--steps", "6000", "--batch", "64", "--lr", "5e-4",
+                     "--sigma-range", "0.1", "3.0", "--seed", "7", "--threads", "1", "--eval-every", "500"]),
+    ("local-r4-core", ["train_denoiser.py", "--arch", "local-r4", "--name", "local-r4-core", "--init-onnx",
+                       "../zoo/fashion-mnist/local-r4/model.onnx", "--steps", "4000", "--batch", "128", "--lr", "5e-4",
+                       "--sigma-range", "0.002", "0.8", "--seed", "8", "--threads", "1", "--eval-every", "500"]),
     ("fixtures", ["make_test_fixtures.py"]),
     ("size-fixtures", ["make_size_fixtures.py"]),
 ]
