@@ -75,36 +75,6 @@ public final class LoadTest {
     public record Harness(Target target, Optional<QualityEvaluator> quality, Baseline baseline, Ticker ticker,
                           Consumer<String> progress) {}
 
-    public static void main(String[] args) {
-        if (LoadTestOptions.wantsHelp(args)) {
-            System.out.println(LoadTestOptions.USAGE);
-            return;
-        }
-        LoadTestConfig config;
-        try {
-            config = LoadTestOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("loadtest: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        try {
-            LoadTestReport report = run(config);
-            System.out.println("report: " + config.output().toAbsolutePath().resolve(ReportWriter.MARKDOWN) + " ("
-                    + String.format(Locale.ROOT, "%.0f", report.seconds()) + " s)");
-        } catch (IllegalArgumentException e) {
-            System.err.println("loadtest: " + e.getMessage());
-            System.exit(2);
-        } catch (IOException e) {
-            System.err.println("loadtest: " + e.getMessage());
-            System.exit(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            System.err.println("loadtest: interrupted");
-            System.exit(130);
-        }
-    }
-
     /** Runs against the config's target (in-process engine over the zoo, or a server URL) and writes the report. */
     public static LoadTestReport run(LoadTestConfig config) throws IOException, InterruptedException {
         List<String> notes = new ArrayList<>();
