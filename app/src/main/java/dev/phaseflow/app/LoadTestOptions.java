@@ -24,7 +24,7 @@ import picocli.CommandLine.TypeConversionException;
  * An option not given keeps the builder's default, so the defaults live in one place; the
  * descriptions repeat them for the usage text. Bad input fails with a message naming the option.
  */
-@Command(name = "phaseflow loadtest", sortOptions = false, usageHelpWidth = 120,
+@Command(name = "phaseflow loadtest", sortOptions = false, usageHelpWidth = 130,
         customSynopsis = "phaseflow loadtest [options]   (hybrid versus global-only sampling: speed and quality side by side)")
 final class LoadTestOptions {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
