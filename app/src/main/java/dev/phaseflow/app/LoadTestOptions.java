@@ -5,9 +5,11 @@ import dev.phaseflow.loadtest.LoadTestConfig;
 import dev.phaseflow.pipeline.routing.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -29,13 +31,13 @@ import picocli.CommandLine.TypeConversionException;
 final class LoadTestOptions {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
-    @Option(names = "--modes", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "LIST",
+    @Option(names = "--modes", paramLabel = "LIST", converter = ModeList.class,
             description = "modes, comma-separated (default hybrid,global,local,swapped)")
-    List<Mode> modes;
+    CommaList<Mode> modes;
 
-    @Option(names = "--levels", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "LIST",
+    @Option(names = "--levels", paramLabel = "LIST", converter = IntList.class,
             description = "closed-loop client counts (default 1,4,16,64)")
-    List<Integer> levels;
+    CommaList<Integer> levels;
 
     @Option(names = "--requests", paramLabel = "N", description = "requests per mode and level (default 128)")
     Integer requests;
@@ -155,7 +157,7 @@ final class LoadTestOptions {
 
     private static CommandLine commandLine(LoadTestOptions options) {
         CommandLine cli = new CommandLine(options);
-        // as before picocli: a repeated option's last value wins
+        // as before picocli: a repeated option's last value wins (lists too, see CommaList)
         cli.setOverwrittenOptionsAllowed(true);
         cli.registerConverter(Integer.class, LoadTestOptions::integer);
         cli.registerConverter(Long.class, v -> {
@@ -167,13 +169,6 @@ final class LoadTestOptions {
         });
         cli.registerConverter(Double.class, LoadTestOptions::number);
         cli.registerConverter(Duration.class, LoadTestOptions::duration);
-        cli.registerConverter(Mode.class, v -> {
-            try {
-                return Mode.parse(v.trim().toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        });
         return cli;
     }
 
@@ -197,8 +192,8 @@ final class LoadTestOptions {
 
     private LoadTestConfig config() {
         LoadTestConfig.Builder b = LoadTestConfig.builder();
-        given(modes, b::modes);
-        given(levels, b::levels);
+        given(modes, m -> b.modes(m.items()));
+        given(levels, l -> b.levels(l.items()));
         given(requests, b::requestsPerLevel);
         given(count, b::imagesPerRequest);
         given(steps, b::steps);
@@ -278,6 +273,36 @@ final class LoadTestOptions {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + v + "' is not a number");
+        }
+    }
+
+    /**
+     * A comma-separated list as one value (not picocli's multi-value option), so that a repeated
+     * option's last list wins, as every other option's last value does.
+     */
+    record CommaList<T>(List<T> items) {
+        static <T> CommaList<T> of(String v, Function<String, T> item) {
+            return new CommaList<>(Arrays.stream(v.split(",")).map(s -> item.apply(s.trim())).toList());
+        }
+    }
+
+    static final class ModeList implements ITypeConverter<CommaList<Mode>> {
+        @Override
+        public CommaList<Mode> convert(String v) {
+            return CommaList.of(v, s -> {
+                try {
+                    return Mode.parse(s.toLowerCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new TypeConversionException(e.getMessage());
+                }
+            });
+        }
+    }
+
+    static final class IntList implements ITypeConverter<CommaList<Integer>> {
+        @Override
+        public CommaList<Integer> convert(String v) {
+            return CommaList.of(v, LoadTestOptions::integer);
         }
     }
 

@@ -71,6 +71,15 @@ class LoadTestOptionsTest {
     }
 
     @Test
+    void aRepeatedOptionsLastValueWins() {
+        LoadTestConfig c = LoadTestOptions.parse("--modes", "hybrid", "--modes", "global,local", "--levels", "1,2",
+                "--levels", "8", "--steps", "3", "--steps", "5");
+        assertEquals(List.of(Mode.GLOBAL, Mode.LOCAL), c.modes());
+        assertEquals(List.of(8), c.levels());
+        assertEquals(5, c.steps());
+    }
+
+    @Test
     void badOptionsAreNamed() {
         assertEquals("unknown option '--speed' (see --help)", error("--speed", "1"));
         assertEquals("option --steps needs a value", error("--steps"));
