@@ -1,9 +1,9 @@
 package dev.phaseflow.app;
 
 import dev.phaseflow.actors.EngineConfig;
-import dev.phaseflow.actors.bench.EngineBenchmark;
+import dev.phaseflow.app.bench.EngineBenchmark;
+import dev.phaseflow.app.bench.ModelBenchmark;
 import dev.phaseflow.models.ModelZoo;
-import dev.phaseflow.models.bench.ModelBenchmark;
 import dev.phaseflow.pipeline.ModelSet;
 import dev.phaseflow.pipeline.routing.Mode;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.phaseflow.app;
 
 import dev.phaseflow.models.ModelZoo;
-import dev.phaseflow.pipeline.calibration.CalibrateMain;
 import dev.phaseflow.pipeline.calibration.CalibrationReport;
 import dev.phaseflow.pipeline.calibration.CalibrationSummary;
 import dev.phaseflow.pipeline.calibration.LocalityReport;
+import dev.phaseflow.pipeline.calibration.ZooCalibration;
 import dev.phaseflow.loadtest.plans.PlanSearch;
 import dev.phaseflow.loadtest.plans.PlanSearchResult;
 import dev.phaseflow.loadtest.plans.ZooPlanSearch;
@@ -103,7 +103,7 @@ final class CalibrateCommand implements Callable<Integer> {
             if (localityOnly) {
                 return LocalityCommand.standalone(this, zoo, target);
             }
-            CalibrationReport report = CalibrateMain.calibrateZoo(zoo, global, local, target,
+            CalibrationReport report = ZooCalibration.calibrate(zoo, global, local, target,
                     images == null ? OptionalInt.empty() : OptionalInt.of(images),
                     points == null ? OptionalInt.empty() : OptionalInt.of(points),
                     tolerance == null ? OptionalDouble.empty() : OptionalDouble.of(tolerance),

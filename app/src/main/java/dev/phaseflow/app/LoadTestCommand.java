@@ -2,7 +2,6 @@ package dev.phaseflow.app;
 
 import dev.phaseflow.loadtest.LoadTest;
 import dev.phaseflow.loadtest.LoadTestConfig;
-import dev.phaseflow.loadtest.LoadTestOptions;
 import dev.phaseflow.loadtest.LoadTestReport;
 import dev.phaseflow.loadtest.report.ReportWriter;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ final class LoadTestCommand implements Callable<Integer> {
         if (LoadTestOptions.wantsHelp(options.toArray(String[]::new))) {
             spec.commandLine().getOut().println(spec.commandLine().getCommandSpec().usageMessage().description()[0]);
             spec.commandLine().getOut().println();
-            spec.commandLine().getOut().println(LoadTestOptions.USAGE);
+            spec.commandLine().getOut().print(LoadTestOptions.usage());
             spec.commandLine().getOut().println();
             spec.commandLine().getOut().println(Soak.USAGE);
             return 0;

@@ -28,7 +28,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The load test: hybrid against global-only sampling (and the local and swapped controls), speed
@@ -72,36 +74,6 @@ public final class LoadTest {
      */
     public record Harness(Target target, Optional<QualityEvaluator> quality, Baseline baseline, Ticker ticker,
                           Consumer<String> progress) {}
-
-    public static void main(String[] args) {
-        if (LoadTestOptions.wantsHelp(args)) {
-            System.out.println(LoadTestOptions.USAGE);
-            return;
-        }
-        LoadTestConfig config;
-        try {
-            config = LoadTestOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("loadtest: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        try {
-            LoadTestReport report = run(config);
-            System.out.println("report: " + config.output().toAbsolutePath().resolve(ReportWriter.MARKDOWN) + " ("
-                    + String.format(Locale.ROOT, "%.0f", report.seconds()) + " s)");
-        } catch (IllegalArgumentException e) {
-            System.err.println("loadtest: " + e.getMessage());
-            System.exit(2);
-        } catch (IOException e) {
-            System.err.println("loadtest: " + e.getMessage());
-            System.exit(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            System.err.println("loadtest: interrupted");
-            System.exit(130);
-        }
-    }
 
     /** Runs against the config's target (in-process engine over the zoo, or a server URL) and writes the report. */
     public static LoadTestReport run(LoadTestConfig config) throws IOException, InterruptedException {
@@ -207,32 +179,22 @@ public final class LoadTest {
 
     private static List<LevelResult> closedLoop(LoadTestConfig config, Harness h, RequestRunner runner,
                                                 SampleRequest template, long deadline,
-                                                Map<Mode, List<RequestOutcome.StepRecord>> timelines, List<String> notes) {
+                                                Map<Mode, List<RequestOutcome.StepRecord>> timelines, List<String> notes)
+            throws InterruptedException {
         List<LevelResult> out = new ArrayList<>();
         List<String> cut = new ArrayList<>();
         for (int level : config.levels()) {
-            for (Mode mode : config.modes()) {
-                if (h.ticker().nanoTime() >= deadline) {
-                    cut.add(mode.id() + " at " + level);
-                    continue;
-                }
-                boolean first = !timelines.containsKey(mode);
-                RequestPlan plan = new RequestPlan(template.withMode(mode), config.seed());
-                var before = h.target().engineSnapshot();
-                List<RequestOutcome> outcomes = ClosedLoop.run(runner, plan, level, config.requestsPerLevel(), deadline,
-                        i -> first && i == 0 ? RequestRunner.Keep.TIMELINE : RequestRunner.Keep.NOTHING);
-                LevelResult r = LevelResult.of(Scenario.CLOSED, mode, level, config.requestsPerLevel(), outcomes,
-                        EngineCalls.delta(before, h.target().engineSnapshot()));
-                if (first && !outcomes.isEmpty() && outcomes.get(0).ok()) {
-                    timelines.put(mode, outcomes.get(0).timeline());
-                }
+            Phase phase = new Phase(Scenario.CLOSED, level, config.requestsPerLevel(), template, false, true, deadline,
+                    (plan, start, until, keep) -> ClosedLoop.run(runner, plan, level, config.requestsPerLevel(), until, keep));
+            List<Mode> late = eachMode(config, h, phase, timelines, (r, outcomes) -> {
                 if (r.sent() < r.planned()) {
-                    notes.add("closed loop " + mode.id() + " at " + level + " clients: the time bound cut it after "
+                    notes.add("closed loop " + r.mode().id() + " at " + level + " clients: the time bound cut it after "
                             + r.sent() + " of " + r.planned() + " requests");
                 }
                 out.add(r);
                 h.progress().accept(describe(r));
-            }
+            });
+            late.forEach(mode -> cut.add(mode.id() + " at " + level));
         }
         if (!cut.isEmpty()) {
             notes.add("closed loop: the time bound (45% of " + config.timeBound() + ") left no time for " + String.join(", ", cut));
@@ -251,24 +213,62 @@ public final class LoadTest {
         long duration = config.openLoopDuration().toNanos();
         int requests = (int) Math.max(1, Math.min(config.openLoopMaxRequests(),
                 Math.ceil(rate * config.openLoopDuration().toMillis() / 1e3)));
-        for (Mode mode : config.modes()) {
-            long now = h.ticker().nanoTime();
-            if (now >= deadline) {
-                notes.add("open loop " + mode.id() + ": cut by the time bound (65% of " + config.timeBound() + ")");
-                continue;
-            }
-            // the schedule, then the request timeout for the last requests to finish
-            long modeDeadline = Math.min(deadline, now + duration + config.requestTimeout().toNanos());
-            RequestPlan plan = new RequestPlan(template.withMode(mode), config.seed());
-            var before = h.target().engineSnapshot();
-            List<RequestOutcome> outcomes = OpenLoop.run(runner, plan, rate, requests, modeDeadline,
-                    i -> RequestRunner.Keep.NOTHING);
-            LevelResult r = LevelResult.of(Scenario.OPEN, mode, rate, requests, outcomes,
-                    EngineCalls.delta(before, h.target().engineSnapshot()));
+        // each mode: the schedule, then the request timeout for the last requests to finish
+        Phase phase = new Phase(Scenario.OPEN, rate, requests, template, false, false, deadline,
+                (plan, start, until, keep) -> OpenLoop.run(runner, plan, rate, requests,
+                        Math.min(until, start + duration + config.requestTimeout().toNanos()), keep));
+        List<Mode> late = eachMode(config, h, phase, Map.of(), (r, outcomes) -> {
             out.add(r);
             h.progress().accept(describe(r));
-        }
+        });
+        late.forEach(mode -> notes.add("open loop " + mode.id() + ": cut by the time bound (65% of " + config.timeBound() + ")"));
         return out;
+    }
+
+    /**
+     * One phase as every mode runs it in turn: what it records, the requests (the same seeds in
+     * every mode), and the loop that sends them by the deadline.
+     *
+     * @param keepImages    whether requests keep their images
+     * @param keepTimelines whether a mode's first request keeps its route timeline while the mode has none yet
+     */
+    private record Phase(Scenario scenario, double level, int requests, SampleRequest template, boolean keepImages,
+                         boolean keepTimelines, long deadline, Loop loop) {}
+
+    /** Sends one mode's requests of a phase: a closed or an open loop, from the mode's start until its deadline. */
+    @FunctionalInterface
+    private interface Loop {
+        List<RequestOutcome> send(RequestPlan plan, long start, long deadline, IntFunction<RequestRunner.Keep> keep)
+                throws InterruptedException;
+    }
+
+    /**
+     * Runs a phase for each mode in turn, handing each mode's result and outcomes to {@code done}
+     * as soon as it ends; returns the modes the deadline left no time for.
+     */
+    private static List<Mode> eachMode(LoadTestConfig config, Harness h, Phase phase,
+                                       Map<Mode, List<RequestOutcome.StepRecord>> timelines,
+                                       BiConsumer<LevelResult, List<RequestOutcome>> done) throws InterruptedException {
+        List<Mode> cut = new ArrayList<>();
+        for (Mode mode : config.modes()) {
+            long start = h.ticker().nanoTime();
+            if (start >= phase.deadline()) {
+                cut.add(mode);
+                continue;
+            }
+            boolean needTimeline = phase.keepTimelines() && !timelines.containsKey(mode);
+            RequestPlan plan = new RequestPlan(phase.template().withMode(mode), config.seed());
+            var before = h.target().engineSnapshot();
+            List<RequestOutcome> outcomes = phase.loop().send(plan, start, phase.deadline(),
+                    i -> new RequestRunner.Keep(phase.keepImages(), needTimeline && i == 0));
+            LevelResult r = LevelResult.of(phase.scenario(), mode, phase.level(), phase.requests(), outcomes,
+                    EngineCalls.delta(before, h.target().engineSnapshot()));
+            if (needTimeline && !outcomes.isEmpty() && outcomes.get(0).ok()) {
+                timelines.put(mode, outcomes.get(0).timeline());
+            }
+            done.accept(r, outcomes);
+        }
+        return cut;
     }
 
     /** The configured rate, or for auto a share of global's (else the first mode's) peak closed-loop request rate. */
@@ -297,37 +297,27 @@ public final class LoadTest {
                                                                SampleRequest template, long deadline,
                                                                List<LevelResult> runs,
                                                                Map<Mode, List<RequestOutcome.StepRecord>> timelines,
-                                                               List<String> notes) {
+                                                               List<String> notes) throws InterruptedException {
         Map<Mode, ImageBatch> out = new LinkedHashMap<>();
         int perRequest = config.qualityBatch();
         int requests = (config.qualityImages() + perRequest - 1) / perRequest;
-        for (Mode mode : config.modes()) {
-            if (h.ticker().nanoTime() >= deadline) {
-                notes.add("quality " + mode.id() + ": no images, cut by the time bound (90% of " + config.timeBound() + ")");
-                continue;
-            }
-            boolean needTimeline = !timelines.containsKey(mode);
-            RequestPlan plan = new RequestPlan(template.withMode(mode).withCount(perRequest), config.seed());
-            var before = h.target().engineSnapshot();
-            List<RequestOutcome> outcomes = ClosedLoop.run(runner, plan, config.maxLevel(), requests, deadline,
-                    i -> new RequestRunner.Keep(true, needTimeline && i == 0));
-            runs.add(LevelResult.of(Scenario.QUALITY, mode, config.maxLevel(), requests, outcomes,
-                    EngineCalls.delta(before, h.target().engineSnapshot())));
-            if (needTimeline && !outcomes.isEmpty() && outcomes.get(0).ok()) {
-                timelines.put(mode, outcomes.get(0).timeline());
-            }
+        Phase phase = new Phase(Scenario.QUALITY, config.maxLevel(), requests, template.withCount(perRequest), true, true,
+                deadline, (plan, start, until, keep) -> ClosedLoop.run(runner, plan, config.maxLevel(), requests, until, keep));
+        List<Mode> late = eachMode(config, h, phase, timelines, (r, outcomes) -> {
+            runs.add(r);
             List<ImageBatch> parts = outcomes.stream().filter(RequestOutcome::ok).map(o -> o.pixels().orElseThrow()).toList();
             int got = parts.stream().mapToInt(ImageBatch::count).sum();
             if (got < config.qualityImages()) {
-                notes.add("quality " + mode.id() + ": " + got + " of " + config.qualityImages()
+                notes.add("quality " + r.mode().id() + ": " + got + " of " + config.qualityImages()
                         + " images (failed requests or the time bound)");
             }
-            if (got < 2) {
-                continue;
+            if (got >= 2) {
+                ImageBatch all = ImageBatch.concat(parts);
+                out.put(r.mode(), all.slice(0, Math.min(all.count(), config.qualityImages())));
             }
-            ImageBatch all = ImageBatch.concat(parts);
-            out.put(mode, all.slice(0, Math.min(all.count(), config.qualityImages())));
-        }
+        });
+        late.forEach(mode -> notes.add("quality " + mode.id() + ": no images, cut by the time bound (90% of "
+                + config.timeBound() + ")"));
         return out;
     }
 

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +187,36 @@ class LoadTestTest {
             assertEquals("skipped", report.baseline().status());
             assertFalse(report.window().isPresent(), "the plan is the server's");
             assertTrue(Double.isNaN(report.peakSpeedUp(Mode.LOCAL)), "no global mode to compare with");
+        }
+    }
+
+    @Test
+    void phasesTheTimeBoundLeavesNoTimeForAreNamedInTheNotes(@TempDir Path dir) throws Exception {
+        LoadTestConfig config = small(dir).build();
+        ManualTicker ticker = new ManualTicker(0);
+        try (Target target = Target.engine(Analytic.models(), config.engine())) {
+            // the first closed-loop run ends past every phase's deadline
+            Consumer<String> progress = line -> {
+                if (line.startsWith("closed ")) {
+                    ticker.advance(config.timeBound().toNanos());
+                }
+            };
+            LoadTestReport report = LoadTest.run(config, new LoadTest.Harness(target, Optional.of(Analytic.quality()),
+                    (folder, left) -> { throw new AssertionError("no time is left for the baseline"); }, ticker, progress),
+                    List.of());
+            assertEquals(1, report.closed().size());
+            assertEquals(REQUESTS, report.closed().get(0).completed());
+            assertTrue(report.open().isEmpty());
+            assertTrue(report.qualityRuns().isEmpty());
+            List<String> cut = List.of(
+                    "closed loop: the time bound (45% of PT2M) left no time for global at 1, hybrid at 3, global at 3",
+                    "open loop hybrid: cut by the time bound (65% of PT2M)",
+                    "open loop global: cut by the time bound (65% of PT2M)",
+                    "quality hybrid: no images, cut by the time bound (90% of PT2M)",
+                    "quality global: no images, cut by the time bound (90% of PT2M)",
+                    "PyTorch baseline skipped: less than 30 s of the time bound was left");
+            List<String> named = report.notes().stream().filter(cut::contains).toList();
+            assertEquals(cut, named, "every cut is named once, in the order of the run: " + report.notes());
         }
     }
 

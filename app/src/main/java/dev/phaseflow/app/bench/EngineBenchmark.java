@@ -1,4 +1,4 @@
-package dev.phaseflow.actors.bench;
+package dev.phaseflow.app.bench;
 
 import dev.phaseflow.actors.EngineConfig;
 import dev.phaseflow.actors.EngineObserver;

@@ -1,4 +1,4 @@
-package dev.phaseflow.models.bench;
+package dev.phaseflow.app.bench;
 
 import dev.phaseflow.models.Denoiser;
 import dev.phaseflow.models.ImageBatch;
@@ -115,14 +115,5 @@ public final class ModelBenchmark {
             out.printf(Locale.ROOT, "| %dx%d | %.3f | %.3f | %+.0f%% |%n", row.size(), row.size(), row.untiledMs(),
                     row.tiledMs(), 100 * row.overhead());
         }
-    }
-
-    /** {@code ModelBenchmark [zoo-folder] [threads]}. */
-    public static void main(String[] args) {
-        Path zoo = args.length > 0 ? Path.of(args[0]) : ModelZoo.defaultFolder();
-        Settings d = Settings.defaults();
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : d.threads();
-        Settings s = new Settings(d.global(), d.local(), d.batches(), d.tile(), d.warmup(), d.runs(), threads);
-        print(run(zoo, s), System.out);
     }
 }

@@ -1,10 +1,11 @@
-package dev.phaseflow.loadtest;
+package dev.phaseflow.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.phaseflow.loadtest.LoadTestConfig;
 import dev.phaseflow.pipeline.InvalidRequestException;
 import dev.phaseflow.pipeline.routing.Mode;
 import java.nio.file.Paths;
@@ -65,8 +66,17 @@ class LoadTestOptionsTest {
         assertEquals(Duration.ofMinutes(10), c.timeBound());
         assertEquals(Duration.ofSeconds(90), c.requestTimeout());
         assertEquals(0, LoadTestOptions.parse("--rate", "off").openLoopRate());
-        assertEquals(Duration.ofMillis(500), LoadTestOptions.duration("--x", "500ms"));
-        assertEquals(Duration.ofHours(2), LoadTestOptions.duration("--x", "2h"));
+        assertEquals(Duration.ofMillis(500), LoadTestOptions.parse("--duration", "500ms").openLoopDuration());
+        assertEquals(Duration.ofHours(2), LoadTestOptions.parse("--time-bound", "2h").timeBound());
+    }
+
+    @Test
+    void aRepeatedOptionsLastValueWins() {
+        LoadTestConfig c = LoadTestOptions.parse("--modes", "hybrid", "--modes", "global,local", "--levels", "1,2",
+                "--levels", "8", "--steps", "3", "--steps", "5");
+        assertEquals(List.of(Mode.GLOBAL, Mode.LOCAL), c.modes());
+        assertEquals(List.of(8), c.levels());
+        assertEquals(5, c.steps());
     }
 
     @Test
@@ -85,6 +95,19 @@ class LoadTestOptionsTest {
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> LoadTestOptions.parse("--solver", "rk4"));
         assertEquals("solver", e.field());
         assertTrue(LoadTestOptions.wantsHelp("--steps", "3", "--help"));
+    }
+
+    @Test
+    void usageListsEveryOptionWithItsDefault() {
+        String usage = LoadTestOptions.usage();
+        for (String option : ("--modes --levels --requests --count --steps --solver --schedule --seed --rate --duration "
+                + "--open-max --quality-images --quality-batch --near-copy --url --zoo --tile --workers --inference-threads "
+                + "--max-batch --max-wait-ms --out --baseline --baseline-threads --baseline-images --baseline-batch --python "
+                + "--time-bound --request-timeout --help").split(" ")) {
+            assertTrue(usage.contains(option), option + " is listed:\n" + usage);
+        }
+        assertTrue(usage.contains("(default auto: 70% of global's peak closed-loop rate)"), usage);
+        assertTrue(usage.contains("(default hybrid,global,local,swapped)"), usage);
     }
 
     private static String error(String... args) {
