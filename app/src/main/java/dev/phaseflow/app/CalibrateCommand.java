@@ -68,6 +68,11 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "Time for the whole plan search (default ${DEFAULT-VALUE}).")
     double searchMinutes;
 
+    @Option(names = "--recheck", description = "Choose again from the last search's front without searching: its plans "
+            + "within --max-fd-ratio are sampled again on the second seed set, fastest first, and the first within "
+            + "budget there too goes into router.json (minutes, not the search's 20).")
+    boolean recheck;
+
     @Option(names = "--search-solver", defaultValue = "euler", description = "Solver plans are scored with (default ${DEFAULT-VALUE}).")
     String searchSolver;
 
@@ -102,6 +107,14 @@ final class CalibrateCommand implements Callable<Integer> {
             Path target = out != null ? out : zoo.folder();
             if (localityOnly) {
                 return LocalityCommand.standalone(this, zoo, target);
+            }
+            if (recheck) {
+                err.printf(Locale.ROOT, "  rechecking the stored front: budget FD ratio <= %.3f on both seed sets%n", maxFdRatio);
+                String lines = ZooPlanSearch.recheck(zoo, target, maxFdRatio, settings.checkLimit(),
+                        model -> zoo.manifest(model).role() == dev.phaseflow.models.ModelRole.GLOBAL);
+                spec.commandLine().getOut().print(lines);
+                spec.commandLine().getOut().println("wrote router.json and calibration.json to " + target);
+                return lines.contains("chosen (budget") ? 0 : 2;
             }
             CalibrationReport report = ZooCalibration.calibrate(zoo, global, local, target,
                     images == null ? OptionalInt.empty() : OptionalInt.of(images),

@@ -26,8 +26,9 @@ import java.util.Optional;
  * a boundary between two runs of models shifted by one step, or a run handed to the next cheaper
  * candidate — and takes the one within budget that saves the most cost per unit of FD it adds,
  * until no move saves cost or the time is up. Every plan scored joins the Pareto front (speed-up
- * against FD ratio). The chosen plan is then sampled again on a disjoint seed set, with the
- * reference, to give the seed-to-seed spread of FD that a budget must exceed to mean anything.
+ * against FD ratio). The front's plans within budget are then sampled again on a disjoint seed set,
+ * fastest first, with the reference ({@link FrontCheck}): the first within budget there too is
+ * chosen, and its two FDs are the seed-to-seed spread a budget must exceed to mean anything.
  */
 public final class PlanSearch {
 
@@ -49,10 +50,11 @@ public final class PlanSearch {
      * @param movesPerRound   the largest cost savings tried per round of the walk
      * @param maxBatch        images per model call
      * @param cacheBytes      memory for shared prefixes
+     * @param checkLimit      front plans within budget sampled again on the spread seeds before one is chosen
      */
     public record Settings(int images, long seed, long spreadSeed, double maxFdRatio, double pruneTolerance,
                            List<Double> seedTolerances, double timeLimitSeconds, int movesPerRound, int maxBatch,
-                           long cacheBytes) {
+                           long cacheBytes, int checkLimit) {
         public Settings {
             if (images < 2) {
                 throw new IllegalArgumentException("option '--search-images' must be at least 2, got " + images);
@@ -63,27 +65,31 @@ public final class PlanSearch {
             if (seed == spreadSeed) {
                 throw new IllegalArgumentException("the spread needs a seed set other than the search's, both are " + seed);
             }
+            if (checkLimit < 1) {
+                throw new IllegalArgumentException("the choice needs at least one plan checked on a second seed set, got "
+                        + checkLimit);
+            }
             seedTolerances = List.copyOf(seedTolerances);
         }
 
         public static Settings defaults() {
             return new Settings(1000, 1_000_003L, 2_000_003L, 1.05, 1.0, List.of(0.0, 0.02, 0.05, 0.1, 0.2, 0.35),
-                    14 * 60, 8, 64, 2L << 30);
+                    14 * 60, 8, 64, 2L << 30, 8);
         }
 
         public Settings withImages(int n) {
             return new Settings(n, seed, spreadSeed, maxFdRatio, pruneTolerance, seedTolerances, timeLimitSeconds,
-                    movesPerRound, maxBatch, cacheBytes);
+                    movesPerRound, maxBatch, cacheBytes, checkLimit);
         }
 
         public Settings withMaxFdRatio(double r) {
             return new Settings(images, seed, spreadSeed, r, pruneTolerance, seedTolerances, timeLimitSeconds,
-                    movesPerRound, maxBatch, cacheBytes);
+                    movesPerRound, maxBatch, cacheBytes, checkLimit);
         }
 
         public Settings withTimeLimit(double seconds) {
             return new Settings(images, seed, spreadSeed, maxFdRatio, pruneTolerance, seedTolerances, seconds,
-                    movesPerRound, maxBatch, cacheBytes);
+                    movesPerRound, maxBatch, cacheBytes, checkLimit);
         }
     }
 
@@ -176,10 +182,18 @@ public final class PlanSearch {
         }
         List<PlanScore> all = List.copyOf(scored.values());
         List<PlanScore> front = front(all);
-        Optional<PlanScore> chosen = cheapestWithin(all);
-        PlanSearchResult.Spread spread = spread(chosen.orElse(front.get(0)));
+        PlanSampler other = newSampler(settings.spreadSeed());
+        double referenceFdOther = quality.fd(other.sample(reference));
+        FrontCheck check = FrontCheck.run(front, other, referenceFdOther, quality, settings.maxFdRatio(),
+                settings.checkLimit());
+        PlanScore measured = check.chosen().orElse(check.checks().isEmpty() ? front.get(0)
+                : check.checks().get(check.checks().size() - 1).score());
+        double measuredFdOther = check.of(measured).map(FrontCheck.Check::fdOther)
+                .orElseGet(() -> quality.fd(other.sample(measured.plan())));
+        PlanSearchResult.Spread spread = new PlanSearchResult.Spread(measured.plan(), settings.seed(), settings.spreadSeed(),
+                measured.fd(), measuredFdOther, referenceFd, referenceFdOther);
         return new PlanSearchResult(settings, problem.solver().id(), problem.sigmas().length - 1, problem.referenceModel(),
-                referenceFd, referenceCost, all, front, chosen, spread, elapsed());
+                referenceFd, referenceCost, all, front, check, spread, elapsed());
     }
 
     /** The per-sigma error rule on this schedule: the cheapest candidate within tolerance of the best error. */
@@ -305,7 +319,11 @@ public final class PlanSearch {
     }
 
     private Optional<PlanScore> cheapestWithin(List<PlanScore> scores) {
-        return scores.stream().filter(s -> s.fdRatio() <= settings.maxFdRatio())
+        return cheapestWithin(scores, settings.maxFdRatio());
+    }
+
+    static Optional<PlanScore> cheapestWithin(List<PlanScore> scores, double maxFdRatio) {
+        return scores.stream().filter(s -> s.fdRatio() <= maxFdRatio)
                 .min(Comparator.comparingDouble(PlanScore::cost).thenComparingDouble(PlanScore::fdRatio));
     }
 
@@ -319,15 +337,6 @@ public final class PlanSearch {
         }
         out.sort(Comparator.comparingDouble(PlanScore::speedUp).reversed());
         return out;
-    }
-
-    /** The plan and the reference again on the disjoint seed set. */
-    private PlanSearchResult.Spread spread(PlanScore plan) {
-        PlanSampler other = newSampler(settings.spreadSeed());
-        double refB = quality.fd(other.sample(StepPlan.uniform(problem.sigmas(), problem.referenceModel())));
-        double planB = quality.fd(other.sample(plan.plan()));
-        return new PlanSearchResult.Spread(plan.plan(), settings.seed(), settings.spreadSeed(), plan.fd(), planB, referenceFd,
-                refB);
     }
 
     private PlanSampler newSampler(long seed) {

@@ -92,6 +92,109 @@ public final class ZooPlanSearch {
     }
 
     /**
+     * Chooses again from a finished search's front, without searching: the front's plans within
+     * {@code maxFdRatio} on the search seeds are sampled again on the spread seed set (with
+     * global-only there), fastest first, and the first within budget there too goes into
+     * router.json; calibration.json and router.json's summary get the new budget, check and spread.
+     * calibration.png is left as the search drew it (its front is the same; its "chosen" marker is
+     * the search's).
+     *
+     * @return the console lines: the plans checked and the choice
+     */
+    public static String recheck(ModelZoo zoo, Path folder, double maxFdRatio, int checkLimit,
+                                 java.util.function.Predicate<String> isGlobal) throws IOException {
+        Path calibrationFile = folder.resolve(CalibrationReport.JSON_FILE);
+        if (!Files.exists(calibrationFile)) {
+            throw new IllegalArgumentException(calibrationFile + ": not found; '--recheck' chooses from a finished search "
+                    + "(run 'phaseflow calibrate' first)");
+        }
+        ObjectNode all = (ObjectNode) JSON.readTree(Files.readString(calibrationFile));
+        JsonNode stored = all.get(JSON_KEY);
+        if (stored == null || !stored.path("front").isArray() || stored.path("front").isEmpty()) {
+            throw new IllegalArgumentException(calibrationFile + ": has no plan search front (field '" + JSON_KEY
+                    + ".front'); run 'phaseflow calibrate' without '--no-search' first");
+        }
+        ObjectNode search = ((ObjectNode) stored).deepCopy();
+        String reference = search.path("reference").path("model").asText();
+        ModelManifest global = zoo.manifest(reference);
+        int steps = search.path("steps").asInt();
+        int images = search.path("images").asInt();
+        long otherSeed = search.path("spread").path("other_seed").asLong();
+        double[] sigmas = Schedules.of(Schedules.Kind.KARRAS, steps, global.sigmaMin(), global.sigmaMax());
+        Map<String, Denoiser> models = new LinkedHashMap<>();
+        List<PlanScore> front = new java.util.ArrayList<>();
+        for (JsonNode f : search.path("front")) {
+            ObjectNode asPlan = JSON.createObjectNode();
+            asPlan.put("global_model", reference).put("local_model", reference);
+            asPlan.putObject("window").put("sigma_lo", 1).put("sigma_hi", 2);
+            asPlan.set("hybrid", f.path("intervals"));
+            List<Interval> intervals = RouterPlan.parse(asPlan, calibrationFile + " (" + JSON_KEY + ".front)").hybrid();
+            Map<String, Integer> evaluations = new LinkedHashMap<>();
+            f.path("evaluations").fields().forEachRemaining(e -> evaluations.put(e.getKey(), e.getValue().asInt()));
+            for (Interval i : intervals) {
+                models.computeIfAbsent(i.model(), zoo::denoiser);
+            }
+            front.add(new PlanScore(StepPlan.of(sigmas, intervals), f.path("fd").asDouble(), f.path("fd_ratio").asDouble(),
+                    f.path("seconds_per_image").asDouble(), f.path("speed_up").asDouble(), evaluations));
+        }
+        models.computeIfAbsent(reference, zoo::denoiser);
+        PlanSampler other = new PlanSampler(models, Solvers.of(search.path("solver").asText(), 0), sigmas, otherSeed, images,
+                global.image().channels(), global.image().height(), global.image().width(), 64, 2L << 30);
+        FeatureExtractor features = new ClassifierFeatures(zoo.classifier());
+        QualityScorer quality = new QualityScorer(features,
+                features.extract(Datasets.fashionMnistTest(zoo.folder()).images()).stats());
+        double referenceFdOther = quality.fd(other.sample(StepPlan.uniform(sigmas, reference)));
+        FrontCheck check = FrontCheck.run(front, other, referenceFdOther, quality, maxFdRatio, checkLimit);
+        PlanScore measured = check.chosen().orElse(check.checks().isEmpty() ? front.get(0)
+                : check.checks().get(check.checks().size() - 1).score());
+        double measuredFdOther = check.of(measured).map(FrontCheck.Check::fdOther)
+                .orElseGet(() -> quality.fd(other.sample(measured.plan())));
+        double referenceFd = search.path("reference").path("fd").asDouble();
+        PlanSearchResult.Spread spread = new PlanSearchResult.Spread(measured.plan(), search.path("seed").asLong(), otherSeed,
+                measured.fd(), measuredFdOther, referenceFd, referenceFdOther);
+
+        search.put("max_fd_ratio", maxFdRatio);
+        search.put("rechecked", "chosen again from the stored front by 'phaseflow calibrate --recheck'");
+        search.set("spread", PlanSearchResult.spreadJson(spread));
+        search.set("check", PlanSearchResult.checkJson(check));
+        search.remove("message");
+        search.remove("chosen");
+        StringBuilder lines = new StringBuilder();
+        for (FrontCheck.Check c : check.checks()) {
+            lines.append(String.format(Locale.ROOT, "  checked on seeds %d: %7.2fx  FD ratio %.3f there (%.3f on seeds %d): "
+                    + "%s  %s%n", otherSeed, c.score().speedUp(), c.ratioOther(), c.score().fdRatio(),
+                    search.path("seed").asLong(), c.within() ? "within budget" : "over budget", c.score().plan().describe()));
+        }
+        if (check.chosen().isPresent()) {
+            search.set("chosen", PlanSearchResult.score(check.chosen().get()));
+        } else {
+            search.put("message", String.format(Locale.ROOT, "no plan of the front reaches an FD ratio of %.3f or less "
+                    + "(option '--max-fd-ratio') on both seed sets", maxFdRatio));
+        }
+        all.set(JSON_KEY, search);
+        Files.writeString(calibrationFile, JSON.writeValueAsString(all) + "\n");
+
+        Path routerFile = folder.resolve(RouterPlan.FILE_NAME);
+        RouterPlan current = RouterPlan.read(routerFile);
+        ObjectNode summary = ((ObjectNode) current.calibration()).deepCopy();
+        summary.set(JSON_KEY, compact(search));
+        if (check.chosen().isEmpty()) {
+            summary.put("plan_source", "per-sigma-rule");
+        }
+        Map<String, Double> costs = new LinkedHashMap<>();
+        summary.path("seconds_per_image").fields().forEachRemaining(e -> costs.put(e.getKey(), e.getValue().asDouble()));
+        List<Interval> hybrid = check.chosen().map(c -> c.plan().intervals()).orElse(current.hybrid());
+        double[] window = costs.isEmpty() ? new double[] {current.windowLo(), current.windowHi()}
+                : window(hybrid, isGlobal, ModelCosts.given(costs), current.windowLo(), current.windowHi());
+        new RouterPlan(current.globalModel(), current.localModel(), window[0], window[1], hybrid, summary).write(routerFile);
+        lines.append(check.chosen().map(c -> String.format(Locale.ROOT, "  chosen (budget FD ratio <= %.3f on both seed "
+                + "sets): %s, %.2fx, FD ratio %.3f and %.3f%n", maxFdRatio, c.plan().describe(), c.speedUp(), c.fdRatio(),
+                check.of(c).orElseThrow().ratioOther())).orElse("  " + search.path("message").asText()
+                + " (router.json keeps its plan)\n"));
+        return lines.toString();
+    }
+
+    /**
      * The transition window of a cascade plan: the hull of the intervals served by whole-image networks,
      * leaving out the analytic tier (under 3% of the dearest model's cost), which serves the trivial phase.
      * Swapped mode and the live drift diagnostics read it; the fallback is the per-sigma rule's window.

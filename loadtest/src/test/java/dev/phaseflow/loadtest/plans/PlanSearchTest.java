@@ -58,9 +58,23 @@ class PlanSearchTest {
     void findsTheCheapestPlanWithinBudgetThatEnumerationFinds() {
         double budget = 1.10;
         PlanSearchResult result = search(budget, 120).run((phase, s, n, f) -> {});
-        assertTrue(result.chosen().isPresent(), result.table());
-        PlanScore chosen = result.chosen().get();
+        assertTrue(result.fastestWithinBudget().isPresent(), result.table());
+        PlanScore chosen = result.fastestWithinBudget().get();
         assertTrue(chosen.fdRatio() <= budget, result.table());
+        // the choice: the fastest plan of the front within budget on the search seeds and on the other seed set
+        assertTrue(result.chosen().isPresent(), result.table());
+        PlanScore verified = result.chosen().get();
+        FrontCheck check = result.check();
+        assertTrue(verified.fdRatio() <= budget && check.of(verified).orElseThrow().ratioOther() <= budget, result.table());
+        assertEquals(verified, check.checks().get(check.checks().size() - 1).score(), "checking stops at the first pass");
+        for (int k = 0; k + 1 < check.checks().size(); k++) {
+            assertTrue(check.checks().get(k).ratioOther() > budget, result.table());
+            assertTrue(check.checks().get(k).score().cost() <= check.checks().get(k + 1).score().cost(), result.table());
+        }
+        assertTrue(result.front().stream().filter(s -> s.fdRatio() <= budget && s.cost() < verified.cost() - 1e-9)
+                .allMatch(s -> check.of(s).isPresent()), "every faster front plan within budget was checked\n" + result.table());
+        assertEquals(check.referenceFdOther(), result.spread().referenceFdOther(), 1e-12);
+        assertEquals(result.spread().plan(), verified.plan());
 
         // every plan "exact over steps [i, j), local elsewhere", scored the same way
         PlanSampler sampler = new PlanSampler(MODELS, Solvers.of("euler", 0), SIGMAS, result.settings().seed(), 400, 1, 8, 8,
