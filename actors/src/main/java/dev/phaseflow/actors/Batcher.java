@@ -33,9 +33,13 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
 
     public sealed interface Command {}
 
-    /** Denoise {@code x} at {@code sigma} for a job; the answer goes to {@code replyTo}. Shadow work is a diagnostic. */
-    public record Enqueue(String jobId, int seq, ImageBatch x, double sigma, ActorRef<JobActor.Command> replyTo,
-                          boolean shadow) implements Command {}
+    /** Denoise {@code x} at {@code sigma} for a job's step; the answer goes to {@code replyTo}. */
+    public record Enqueue(String jobId, int seq, ImageBatch x, double sigma, ActorRef<JobActor.Command> replyTo)
+            implements Command {}
+
+    /** The same for a diagnostic (shadow) evaluation: answered as such, and it does not bring the job back here. */
+    public record EnqueueShadow(String jobId, int seq, ImageBatch x, double sigma, ActorRef<JobActor.Command> replyTo)
+            implements Command {}
 
     /** A worker is idle (it started, or restarted after a failure). */
     public record Ready(ActorRef<Worker.Command> worker) implements Command, CborSerializable {}
@@ -85,7 +89,9 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Enqueue.class, e -> handled(() -> queue.enqueue(e.jobId(), e.seq(), e.x(), e.sigma(), e.replyTo(),
-                        e.shadow())))
+                        false)))
+                .onMessage(EnqueueShadow.class, e -> handled(() -> queue.enqueue(e.jobId(), e.seq(), e.x(), e.sigma(),
+                        e.replyTo(), true)))
                 .onMessage(Ready.class, r -> handled(() -> queue.workerReady(r.worker())))
                 .onMessage(WorkDone.class, d -> handled(() -> queue.completed(d.batchId(), d.worker(), d.values(),
                         d.computeNanos())))
@@ -136,12 +142,12 @@ public final class Batcher extends AbstractBehavior<Batcher.Command> {
 
         @Override
         public void evaluated(ActorRef<JobActor.Command> replyTo, int seq, ImageBatch x0, boolean shadow) {
-            replyTo.tell(new JobActor.Evaluated(seq, x0, model, shadow));
+            replyTo.tell(shadow ? new JobActor.ShadowEvaluated(seq, x0) : new JobActor.Evaluated(seq, x0, model));
         }
 
         @Override
         public void evaluationFailed(ActorRef<JobActor.Command> replyTo, int seq, String message, boolean shadow) {
-            replyTo.tell(new JobActor.EvaluationFailed(seq, message, shadow));
+            replyTo.tell(shadow ? new JobActor.ShadowFailed(seq, message) : new JobActor.EvaluationFailed(seq, message));
         }
 
         @Override

@@ -2,7 +2,6 @@ package dev.phaseflow.actors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.phaseflow.models.Denoiser;
@@ -55,7 +54,10 @@ class BatcherTest {
     }
 
     private ActorRef<Batcher.Command> batcher(Duration maxWait) {
-        EngineConfig config = EngineConfig.defaults().withMaxBatch(4).withMaxWait(maxWait);
+        return batcher(EngineConfig.defaults().withMaxBatch(4).withMaxWait(maxWait));
+    }
+
+    private ActorRef<Batcher.Command> batcher(EngineConfig config) {
         return kit.spawn(Batcher.create("g", MODEL, config, observer, census));
     }
 
@@ -81,7 +83,7 @@ class BatcherTest {
         TestProbe<Worker.Command> worker = kit.createTestProbe();
         TestProbe<JobActor.Command> job = kit.createTestProbe();
         batcher.tell(new Batcher.Ready(worker.getRef()));
-        batcher.tell(new Batcher.Enqueue("a", 7, images(2, 0), 0.25, job.getRef(), false));
+        batcher.tell(new Batcher.Enqueue("a", 7, images(2, 0), 0.25, job.getRef()));
 
         Worker.Work work = worker.expectMessageClass(Worker.Work.class);
         assertArrayEquals(images(2, 0).data(), work.images().data());
@@ -94,7 +96,6 @@ class BatcherTest {
         JobActor.Evaluated answer = job.expectMessageClass(JobActor.Evaluated.class);
         assertEquals(7, answer.seq());
         assertEquals("g", answer.model());
-        assertFalse(answer.shadow());
         assertEquals(2, answer.x0().count());
         assertArrayEquals(negated(images(2, 0)), answer.x0().data());
         assertEquals(List.of("executed g GLOBAL 2/2/5"), events);
@@ -108,7 +109,7 @@ class BatcherTest {
         TestProbe<JobActor.Command> job = kit.createTestProbe();
         batcher.tell(new Batcher.Ready(first.getRef()));
         batcher.tell(new Batcher.Ready(second.getRef()));
-        batcher.tell(new Batcher.Enqueue("a", 0, images(3, 10), 0.5, job.getRef(), false));
+        batcher.tell(new Batcher.Enqueue("a", 0, images(3, 10), 0.5, job.getRef()));
         Worker.Work lost = first.expectMessageClass(Worker.Work.class);
         assertEquals(2, census.workers("g"));
 
@@ -128,14 +129,36 @@ class BatcherTest {
         TestProbe<JobActor.Command> jobA = kit.createTestProbe();
         TestProbe<JobActor.Command> jobB = kit.createTestProbe();
         batcher.tell(new Batcher.Ready(worker.getRef()));
-        batcher.tell(new Batcher.Enqueue("a", 0, images(1, 0), 0.5, jobA.getRef(), false));
+        batcher.tell(new Batcher.Enqueue("a", 0, images(1, 0), 0.5, jobA.getRef()));
         Worker.Work first = worker.expectMessageClass(Worker.Work.class);
         batcher.tell(new Batcher.WorkDone(first.batchId(), worker.getRef(), negated(first.images()), 1));
         jobA.expectMessageClass(JobActor.Evaluated.class); // a is now expected back
 
-        batcher.tell(new Batcher.Enqueue("b", 0, images(1, 100), 0.5, jobB.getRef(), false));
+        batcher.tell(new Batcher.Enqueue("b", 0, images(1, 100), 0.5, jobB.getRef()));
         worker.expectNoMessage(Duration.ofMillis(300)); // the flush is due 800 ms after b arrived
         Worker.Work flushed = worker.expectMessageClass(Worker.Work.class, Duration.ofSeconds(10));
         assertArrayEquals(images(1, 100).data(), flushed.images().data(), "b alone: a never came back");
+    }
+
+    @Test
+    void shadowWorkIsAnsweredAndFailsAsShadowWork() {
+        ActorRef<Batcher.Command> batcher = batcher(EngineConfig.defaults().withMaxBatch(4).withMaxRetries(0));
+        TestProbe<Worker.Command> worker = kit.createTestProbe();
+        TestProbe<JobActor.Command> job = kit.createTestProbe();
+        batcher.tell(new Batcher.Ready(worker.getRef()));
+        batcher.tell(new Batcher.EnqueueShadow("a", 3, images(1, 0), 0.5, job.getRef()));
+        Worker.Work failing = worker.expectMessageClass(Worker.Work.class);
+        batcher.tell(new Batcher.WorkFailed(failing.batchId(), worker.getRef(), "model_failure", "boom"));
+        JobActor.ShadowFailed failed = job.expectMessageClass(JobActor.ShadowFailed.class);
+        assertEquals(3, failed.seq());
+        assertEquals("model 'g' failed 1 times at sigma 0.5: boom", failed.message());
+
+        batcher.tell(new Batcher.Ready(worker.getRef())); // restarted
+        batcher.tell(new Batcher.EnqueueShadow("a", 4, images(1, 20), 0.5, job.getRef()));
+        Worker.Work work = worker.expectMessageClass(Worker.Work.class);
+        batcher.tell(new Batcher.WorkDone(work.batchId(), worker.getRef(), negated(work.images()), 1));
+        JobActor.ShadowEvaluated answer = job.expectMessageClass(JobActor.ShadowEvaluated.class);
+        assertEquals(4, answer.seq());
+        assertArrayEquals(negated(images(1, 20)), answer.x0().data());
     }
 }
