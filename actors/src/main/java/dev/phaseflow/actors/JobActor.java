@@ -33,9 +33,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
 
     public sealed interface Command {}
 
-    public record Evaluated(int seq, ImageBatch x0, String model, boolean shadow) implements Command {}
+    /** The x0 estimate of step {@code seq}, by {@code model}. */
+    public record Evaluated(int seq, ImageBatch x0, String model) implements Command {}
 
-    public record EvaluationFailed(int seq, String message, boolean shadow) implements Command {}
+    public record EvaluationFailed(int seq, String message) implements Command {}
+
+    /** The other route's x0 estimate for step {@code seq} (diagnostics only). */
+    public record ShadowEvaluated(int seq, ImageBatch x0) implements Command {}
+
+    /** A shadow evaluation failed: the diagnostic is skipped, the run is untouched. */
+    public record ShadowFailed(int seq, String message) implements Command {}
 
     /** The subscriber asked for more events. */
     record Demand() implements Command {}
@@ -110,6 +117,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Evaluated.class, this::onEvaluated)
                 .onMessage(EvaluationFailed.class, this::onFailed)
+                .onMessage(ShadowEvaluated.class, this::onShadowEvaluated)
+                .onMessage(ShadowFailed.class, this::onShadowFailed)
                 .onMessage(Demand.class, d -> finished ? this : advance())
                 .onMessage(Cancelled.class, c -> finished ? this : onCancelled())
                 .onMessage(Abort.class, a -> streamEnded ? this : fail(a.reason()))
@@ -130,9 +139,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> onEvaluated(Evaluated e) {
-        if (e.shadow()) {
-            return onShadowEvaluated(e);
-        }
         if (e.seq() != seq || !awaiting) {
             return this; // a late answer to work that was retried
         }
@@ -165,11 +171,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         Route route = models.route(served.model());
         String other = route == Route.LOCAL ? models.plan().globalModel() : models.plan().localModel();
         shadows.put(seq, new Shadow(evaluation.sigma(), route, served.x0()));
-        router.tell(new StepRouter.RouteStep(reporter.requestId(), seq, reporter.request().mode(), evaluation.x(),
-                evaluation.sigma(), getContext().getSelf(), other));
+        router.tell(new StepRouter.RouteShadow(reporter.requestId(), seq, other, evaluation.x(), evaluation.sigma(),
+                getContext().getSelf()));
     }
 
-    private Behavior<Command> onShadowEvaluated(Evaluated e) {
+    private Behavior<Command> onShadowEvaluated(ShadowEvaluated e) {
         Shadow s = shadows.remove(e.seq());
         if (s != null) {
             ImageBatch global = s.servedRoute() == Route.GLOBAL ? s.served() : e.x0();
@@ -206,7 +212,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         Solver.Evaluation next = run.pending();
         awaiting = true;
         router.tell(new StepRouter.RouteStep(reporter.requestId(), seq, reporter.request().mode(), next.x(), next.sigma(),
-                getContext().getSelf(), null));
+                getContext().getSelf()));
         return this;
     }
 
@@ -221,11 +227,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     }
 
     private Behavior<Command> onFailed(EvaluationFailed f) {
-        if (f.shadow()) {
-            shadows.remove(f.seq());
-            return finished && shadows.isEmpty() ? Behaviors.stopped() : this;
-        }
         return f.seq() == seq ? fail(f.message()) : this;
+    }
+
+    private Behavior<Command> onShadowFailed(ShadowFailed f) {
+        shadows.remove(f.seq());
+        return finished && shadows.isEmpty() ? Behaviors.stopped() : this;
     }
 
     private Behavior<Command> fail(String message) {

@@ -16,9 +16,13 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
 
     public sealed interface Command {}
 
-    /** An evaluation of a job; a shadow evaluation names its model (the other route's) and is not a step. */
+    /** A step's evaluation of a job: the plan picks its model. */
     public record RouteStep(String jobId, int seq, Mode mode, ImageBatch x, double sigma,
-                            ActorRef<JobActor.Command> replyTo, String shadowModel) implements Command {}
+                            ActorRef<JobActor.Command> replyTo) implements Command {}
+
+    /** A diagnostic evaluation on a named model (the other route's); not a step, so the job's routing is untouched. */
+    public record RouteShadow(String jobId, int seq, String model, ImageBatch x, double sigma,
+                              ActorRef<JobActor.Command> replyTo) implements Command {}
 
     public record DropJob(String jobId) implements Command {}
 
@@ -47,6 +51,7 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(RouteStep.class, this::onRoute)
+                .onMessage(RouteShadow.class, this::onShadow)
                 .onMessage(DropJob.class, this::onDrop)
                 .onMessage(JobFinished.class, f -> {
                     forgetAt(lastModel.remove(f.jobId()), f.jobId());
@@ -56,16 +61,19 @@ public final class StepRouter extends AbstractBehavior<StepRouter.Command> {
     }
 
     private Behavior<Command> onRoute(RouteStep step) {
-        boolean shadow = step.shadowModel() != null;
-        String model = shadow ? step.shadowModel() : models.modelFor(step.mode(), step.sigma());
-        if (!shadow) {
-            observer.stepRouted(models.route(model), model);
-            String previous = lastModel.put(step.jobId(), model);
-            if (!model.equals(previous)) {
-                forgetAt(previous, step.jobId());
-            }
+        String model = models.modelFor(step.mode(), step.sigma());
+        observer.stepRouted(models.route(model), model);
+        String previous = lastModel.put(step.jobId(), model);
+        if (!model.equals(previous)) {
+            forgetAt(previous, step.jobId());
         }
-        batchers.get(model).tell(new Batcher.Enqueue(step.jobId(), step.seq(), step.x(), step.sigma(), step.replyTo(), shadow));
+        batchers.get(model).tell(new Batcher.Enqueue(step.jobId(), step.seq(), step.x(), step.sigma(), step.replyTo()));
+        return this;
+    }
+
+    private Behavior<Command> onShadow(RouteShadow shadow) {
+        batchers.get(shadow.model()).tell(new Batcher.EnqueueShadow(shadow.jobId(), shadow.seq(), shadow.x(), shadow.sigma(),
+                shadow.replyTo()));
         return this;
     }
 
