@@ -50,7 +50,10 @@ final class PlansCommand implements Callable<Integer> {
             ModelSet set = ModelSet.fromZoo(zoo, 0);
             JsonNode costNode = set.plan().calibration().path("seconds_per_image");
             Map<String, Double> costs = new LinkedHashMap<>();
-            set.denoisers().keySet().forEach(m -> {
+            // only the plan's models and global-only need a cost: a zoo may hold models no plan uses
+            java.util.Set<String> used = new java.util.LinkedHashSet<>(set.plan().models(Mode.HYBRID));
+            used.add(set.plan().globalModel());
+            used.forEach(m -> {
                 if (!costNode.path(m).isNumber()) {
                     throw new IllegalArgumentException("router.json has no measured cost for model '" + m
                             + "' (field 'calibration.seconds_per_image'): run 'phaseflow calibrate'");

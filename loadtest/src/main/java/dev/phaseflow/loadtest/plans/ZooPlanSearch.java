@@ -143,7 +143,10 @@ public final class ZooPlanSearch {
         FeatureExtractor features = new ClassifierFeatures(zoo.classifier());
         QualityScorer quality = new QualityScorer(features,
                 features.extract(Datasets.fashionMnistTest(zoo.folder()).images()).stats());
-        double referenceFdOther = quality.fd(other.sample(StepPlan.uniform(sigmas, reference)));
+        // global-only on the other seeds is sampled once per search: a stored value is the same zoo, seeds and images
+        JsonNode storedReference = search.path("check").path("reference_fd_other_seeds");
+        double referenceFdOther = storedReference.isNumber() && search.path("check").path("other_seed").asLong() == otherSeed
+                ? storedReference.asDouble() : quality.fd(other.sample(StepPlan.uniform(sigmas, reference)));
         FrontCheck check = FrontCheck.run(front, other, referenceFdOther, quality, maxFdRatio, checkLimit);
         PlanScore measured = check.chosen().orElse(check.checks().isEmpty() ? front.get(0)
                 : check.checks().get(check.checks().size() - 1).score());
