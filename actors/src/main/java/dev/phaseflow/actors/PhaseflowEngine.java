@@ -42,7 +42,7 @@ public final class PhaseflowEngine implements SamplingService {
     private boolean closing;
 
     private final ClusterNode node;
-    private final EngineDiagnostics diagnostics;
+    private final java.util.Optional<EngineDiagnostics> diagnostics;
     private final WorkerCensus census;
     private final QueueWaitEstimator queueWait;
 
@@ -56,7 +56,7 @@ public final class PhaseflowEngine implements SamplingService {
         this.observer = stats.andThen(queueWait).andThen(b.observer);
         this.owned = b.owned;
         this.node = b.node;
-        this.diagnostics = b.diagnostics;
+        this.diagnostics = java.util.Optional.ofNullable(b.diagnostics);
         this.census = new WorkerCensus(models.denoisers().keySet());
         EngineGuardian.Deployment deployment = node == null ? EngineGuardian.Deployment.LOCAL
                 : new EngineGuardian.Deployment(true, node.frontend(), node.worker());
@@ -167,7 +167,7 @@ public final class PhaseflowEngine implements SamplingService {
 
     /** The engine's diagnostics, if it has any. */
     public java.util.Optional<EngineDiagnostics> diagnostics() {
-        return java.util.Optional.ofNullable(diagnostics);
+        return diagnostics;
     }
 
     static Config pekkoConfig(EngineConfig config) {
