@@ -1,15 +1,14 @@
 package dev.phaseflow.actors;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Where a node of a phaseflow cluster listens, whom it joins, and what it does: the
  * {@code frontend} role takes requests and runs jobs and batchers, the {@code worker} role runs
- * model workers (as sharded daemon processes, rebalanced when a worker node leaves).
+ * model workers (as sharded daemon processes, rebalanced when a worker node leaves). The node's
+ * Pekko settings are in reference.conf ({@code phaseflow.cluster-pekko}, see {@link PekkoSettings}).
  *
  * @param host  canonical hostname (127.0.0.1 by default)
  * @param port  Artery TCP port (0: a random free port)
@@ -20,8 +19,6 @@ public record ClusterNode(String host, int port, List<String> seeds, Set<String>
     public static final String FRONTEND = "frontend";
     public static final String WORKER = "worker";
     public static final String SYSTEM_NAME = "phaseflow";
-    /** Largest remote message; a model call's images and results must fit (checked at start). */
-    public static final int MAX_FRAME_BYTES = 1 << 20;
 
     public ClusterNode {
         seeds = List.copyOf(seeds);
@@ -48,26 +45,5 @@ public record ClusterNode(String host, int port, List<String> seeds, Set<String>
         Config c = config.getConfig("phaseflow.cluster");
         return new ClusterNode(c.hasPath("host") ? c.getString("host") : "127.0.0.1", c.getInt("port"),
                 c.getStringList("seeds"), Set.copyOf(c.getStringList("roles")));
-    }
-
-    /** The Pekko settings of this node: cluster provider, Artery TCP, jackson-cbor for cross-node messages. */
-    Config pekkoConfig() {
-        String seedList = seeds.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", "));
-        String roleList = roles.stream().sorted().map(r -> "\"" + r + "\"").collect(Collectors.joining(", "));
-        return ConfigFactory.parseString(String.join("\n",
-                "pekko.actor.provider = cluster",
-                "pekko.actor.serialization-bindings { \"" + CborSerializable.class.getName() + "\" = jackson-cbor }",
-                "pekko.remote.artery.transport = tcp",
-                "pekko.remote.artery.canonical.hostname = \"" + host + "\"",
-                "pekko.remote.artery.canonical.port = " + port,
-                "pekko.remote.artery.advanced.maximum-frame-size = " + MAX_FRAME_BYTES,
-                "pekko.cluster.seed-nodes = [" + seedList + "]",
-                "pekko.cluster.roles = [" + roleList + "]",
-                "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
-                "pekko.cluster.split-brain-resolver.stable-after = 5s",
-                "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on",
-                "pekko.cluster.sharded-daemon-process.keep-alive-interval = 1s",
-                "pekko.coordinated-shutdown.exit-jvm = off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"));
     }
 }

@@ -46,30 +46,30 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         public static final Deployment LOCAL = new Deployment(false, true, true);
     }
 
-    private final ActorRef<StepRouter.Command> router;
+    /** Only a frontend routes steps. */
+    private final Optional<ActorRef<StepRouter.Command>> router;
     private final ModelSet models;
     private final EngineObserver observer;
-    private final EngineDiagnostics diagnostics;
-    private final ActorRef<CommitmentClassifier.Command> classifier;
+    private final Optional<EngineDiagnostics> diagnostics;
+    /** Runs only on a frontend whose diagnostics have a classifier. */
+    private final Optional<ActorRef<CommitmentClassifier.Command>> classifier;
     private final java.util.Set<ActorRef<JobActor.Command>> running = new java.util.HashSet<>();
     private long jobs;
 
-    /** {@code diagnostics} may be null. */
     public static Behavior<Command> create(ModelSet models, EngineConfig config, EngineObserver observer, Deployment deployment,
-                                           EngineDiagnostics diagnostics, WorkerCensus census) {
+                                           Optional<EngineDiagnostics> diagnostics, WorkerCensus census) {
         return Behaviors.setup(ctx -> new EngineGuardian(ctx, models, config, observer, deployment, diagnostics, census));
     }
 
     private EngineGuardian(ActorContext<Command> ctx, ModelSet models, EngineConfig config, EngineObserver observer,
-                           Deployment deployment, EngineDiagnostics diagnostics, WorkerCensus census) {
+                           Deployment deployment, Optional<EngineDiagnostics> diagnostics, WorkerCensus census) {
         super(ctx);
         this.models = models;
         this.observer = observer;
         this.diagnostics = diagnostics;
-        this.classifier = deployment.frontend() && diagnostics != null && diagnostics.classifier().isPresent()
-                ? ctx.spawn(CommitmentClassifier.create(diagnostics.classifier().get(), diagnostics.diagnostics().commitment()),
-                        "commitment-classifier", DispatcherSelector.fromConfig(INFERENCE_DISPATCHER))
-                : null;
+        this.classifier = diagnostics.filter(d -> deployment.frontend())
+                .flatMap(d -> d.classifier().map(c -> ctx.spawn(CommitmentClassifier.create(c, d.diagnostics().commitment()),
+                        "commitment-classifier", DispatcherSelector.fromConfig(INFERENCE_DISPATCHER))));
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
         if (deployment.frontend()) {
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
@@ -91,7 +91,8 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
                 }
             });
         }
-        this.router = deployment.frontend() ? ctx.spawn(StepRouter.create(models, batchers, observer), "router") : null;
+        this.router = deployment.frontend() ? Optional.of(ctx.spawn(StepRouter.create(models, batchers, observer), "router"))
+                : Optional.empty();
     }
 
     /**
@@ -120,12 +121,15 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
     }
 
     private Behavior<Command> onStart(StartJob start) {
-        if (router == null) {
+        if (router.isEmpty()) {
             start.sink().error(new IllegalStateException("this node has no frontend role; send requests to a frontend node"));
             return this;
         }
-        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router,
-                observer, diagnostics, classifier, start.deadline()), "job-" + (jobs++));
+        JobDiagnostics jobDiagnostics = diagnostics
+                .map(d -> JobDiagnostics.of(start.reporter().requestId(), d, classifier))
+                .orElse(JobDiagnostics.NONE);
+        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router.get(),
+                observer, jobDiagnostics, start.deadline()), "job-" + (jobs++));
         getContext().watchWith(job, new JobEnded(job));
         running.add(job);
         return this;

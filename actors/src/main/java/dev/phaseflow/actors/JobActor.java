@@ -8,6 +8,7 @@ import dev.phaseflow.pipeline.SamplingException;
 import dev.phaseflow.pipeline.routing.Route;
 import dev.phaseflow.pipeline.sampling.SamplingRun;
 import dev.phaseflow.pipeline.sampling.Solver;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -15,21 +16,27 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import reactor.core.publisher.FluxSink;
 
 /**
  * One request: holds its {@link SamplingRun} (x, step index, solver history), asks the step
  * router for each evaluation, applies the solver update, and emits events into the request's
- * sink only as the subscriber asks for them. While events wait for demand the job computes
- * nothing more, so a slow reader slows its own job and nobody else's. With diagnostics on, some
- * evaluations are shadowed by the other route's model and some requests' x0 estimates are
- * classified; neither touches the run.
+ * sink only as the subscriber asks for them. The job is in one of three phases, each its own
+ * behaviour:
+ * <ul>
+ *   <li>{@link #evaluating}: one evaluation is out at the router, nothing waits for demand;</li>
+ *   <li>{@link #waitingForDemand}: events wait for the subscriber; the job computes nothing more,
+ *       so a slow reader slows its own job and nobody else's;</li>
+ *   <li>{@link #awaitingShadows}: the stream has completed, the last shadow evaluations still
+ *       get recorded (for a while).</li>
+ * </ul>
+ * With diagnostics, some evaluations are shadowed by the other route's model and some requests'
+ * x0 estimates are classified; neither touches the run.
  */
-public final class JobActor extends AbstractBehavior<JobActor.Command> {
+public final class JobActor {
 
     public sealed interface Command {}
 
@@ -57,101 +64,125 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
     record ShadowsTimedOut() implements Command {}
 
     /** How long a finished job waits for its outstanding shadow evaluations (diagnostics only). */
-    static final java.time.Duration SHADOW_GRACE = java.time.Duration.ofSeconds(30);
+    static final Duration SHADOW_GRACE = Duration.ofSeconds(30);
+
+    private static final String DEADLINE_TIMER = "deadline";
+    private static final String SHADOW_TIMER = "shadow-grace";
 
     /** The served side of a shadowed evaluation, waiting for the other model's answer. */
     private record Shadow(double sigma, Route servedRoute, ImageBatch served) {}
 
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
     private final RunReporter reporter;
     private final ModelSet models;
     private final FluxSink<SampleEvent> sink;
     private final ActorRef<StepRouter.Command> router;
     private final EngineObserver observer;
-    private final EngineDiagnostics diagnostics;
-    private final ActorRef<CommitmentClassifier.Command> classifier;
+    private final JobDiagnostics diagnostics;
     private final SamplingRun run;
     private final Deque<SampleEvent> outbox = new ArrayDeque<>();
     private final Map<Integer, Shadow> shadows = new HashMap<>();
     private final long startNanos = System.nanoTime();
+    /** Number of evaluations accepted so far; the seq of the next one. */
     private int seq;
-    private boolean awaiting;
-    private boolean finished;
-    /** The stream got its end (completed, error) or was cancelled: nothing more may go into the sink. */
+    /**
+     * The job ended its stream itself. Pekko hands PostStop to the phase that returned stopped, so a
+     * live phase's PostStop needs this to tell its own end from being stopped from outside.
+     */
     private boolean streamEnded;
 
-    /** {@code diagnostics} and {@code classifier} may be null (no diagnostics, no commitment tracking). */
+    /** Past {@code deadline} from now the run ends with an error event (counted as failed). */
     public static Behavior<Command> create(RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
                                            ActorRef<StepRouter.Command> router, EngineObserver observer,
-                                           EngineDiagnostics diagnostics, ActorRef<CommitmentClassifier.Command> classifier,
-                                           java.time.Duration deadline) {
+                                           JobDiagnostics diagnostics, Duration deadline) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            // past its deadline the run ends with an error event (counted as failed); the timer dies with the job
-            timers.startSingleTimer(new Abort("the request ran past its timeout of " + deadline.toMillis() / 1000.0 + " s"),
-                    deadline);
-            return new JobActor(ctx, reporter, models, sink, router, observer, diagnostics, classifier);
+            timers.startSingleTimer(DEADLINE_TIMER,
+                    new Abort("the request ran past its timeout of " + deadline.toMillis() / 1000.0 + " s"), deadline);
+            return new JobActor(ctx, timers, reporter, models, sink, router, observer, diagnostics).start();
         }));
     }
 
-    private JobActor(ActorContext<Command> ctx, RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
-                     ActorRef<StepRouter.Command> router, EngineObserver observer, EngineDiagnostics diagnostics,
-                     ActorRef<CommitmentClassifier.Command> classifier) {
-        super(ctx);
+    private JobActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, RunReporter reporter, ModelSet models,
+                     FluxSink<SampleEvent> sink, ActorRef<StepRouter.Command> router, EngineObserver observer,
+                     JobDiagnostics diagnostics) {
+        this.ctx = ctx;
+        this.timers = timers;
         this.reporter = reporter;
         this.models = models;
         this.sink = sink;
         this.router = router;
         this.observer = observer;
         this.diagnostics = diagnostics;
-        this.classifier = classifier != null && diagnostics != null && diagnostics.tracksCommitment(reporter.requestId())
-                ? classifier : null;
         this.run = reporter.newRun();
+    }
+
+    private Behavior<Command> start() {
         observer.requestStarted(reporter.requestId(), reporter.request().count());
         sink.onRequest(n -> ctx.getSelf().tell(new Demand()));
         sink.onCancel(() -> ctx.getSelf().tell(new Cancelled()));
         outbox.add(reporter.started());
         ctx.getSelf().tell(new Demand()); // demand may predate the callback
+        return waitingForDemand();
     }
 
-    @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(Evaluated.class, this::onEvaluated)
-                .onMessage(EvaluationFailed.class, this::onFailed)
-                .onMessage(ShadowEvaluated.class, this::onShadowEvaluated)
-                .onMessage(ShadowFailed.class, this::onShadowFailed)
-                .onMessage(Demand.class, d -> finished ? this : advance())
-                .onMessage(Cancelled.class, c -> finished ? this : onCancelled())
-                .onMessage(Abort.class, a -> streamEnded ? this : fail(a.reason()))
-                .onMessage(ShadowsTimedOut.class, t -> Behaviors.stopped())
-                .onSignal(PostStop.class, s -> onStopped())
+    // ---- phases ----
+
+    /** Evaluation {@code seq} at {@code pending} is out; the outbox is empty. */
+    private Behavior<Command> evaluating(Solver.Evaluation pending) {
+        int expected = seq;
+        return Behaviors.receive(Command.class)
+                .onMessage(Evaluated.class, e -> e.seq() == expected ? onEvaluated(e, pending) : Behaviors.same())
+                .onMessage(EvaluationFailed.class, f -> f.seq() == expected ? fail(f.message()) : Behaviors.same())
+                .onMessage(Demand.class, d -> sink.isCancelled() ? cancelled() : Behaviors.same())
+                .onMessage(ShadowEvaluated.class, this::recordShadow)
+                .onMessage(ShadowFailed.class, this::skipShadow)
+                .onMessage(Cancelled.class, c -> cancelled())
+                .onMessage(Abort.class, a -> fail(a.reason()))
+                .onSignal(PostStop.class, s -> stoppedFromOutside())
                 .build();
     }
 
-    /** However the job stops (the actor system terminating too), its stream gets an end. */
-    private Behavior<Command> onStopped() {
-        if (!streamEnded) {
-            streamEnded = true;
-            observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
-                    System.nanoTime() - startNanos);
-            sink.error(new SamplingException("request " + reporter.requestId() + " failed: the engine stopped"));
-        }
-        return this;
+    /** Events wait in the outbox for demand; no evaluation is out (answers now are late ones to retried work). */
+    private Behavior<Command> waitingForDemand() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Demand.class, d -> advance())
+                .onMessage(ShadowEvaluated.class, this::recordShadow)
+                .onMessage(ShadowFailed.class, this::skipShadow)
+                .onMessage(Cancelled.class, c -> cancelled())
+                .onMessage(Abort.class, a -> fail(a.reason()))
+                .onMessage(Evaluated.class, e -> Behaviors.same())
+                .onMessage(EvaluationFailed.class, f -> Behaviors.same())
+                .onSignal(PostStop.class, s -> stoppedFromOutside())
+                .build();
     }
 
-    private Behavior<Command> onEvaluated(Evaluated e) {
-        if (e.seq() != seq || !awaiting) {
-            return this; // a late answer to work that was retried
-        }
-        awaiting = false;
+    /** The stream has completed; the job stops at its last shadow answer or at the grace timeout. */
+    private Behavior<Command> awaitingShadows() {
+        return Behaviors.receive(Command.class)
+                .onMessage(ShadowEvaluated.class, e -> {
+                    recordShadow(e);
+                    return shadows.isEmpty() ? Behaviors.stopped() : Behaviors.same();
+                })
+                .onMessage(ShadowFailed.class, f -> {
+                    skipShadow(f);
+                    return shadows.isEmpty() ? Behaviors.stopped() : Behaviors.same();
+                })
+                .onMessage(ShadowsTimedOut.class, t -> Behaviors.stopped())
+                .onAnyMessage(m -> Behaviors.same()) // demand, cancel, abort and late answers: the stream is over
+                .build();
+    }
+
+    // ---- transitions ----
+
+    private Behavior<Command> onEvaluated(Evaluated e, Solver.Evaluation pending) {
         try {
-            maybeShadow(run.pending(), e);
+            maybeShadow(pending, e);
             seq++;
             reporter.evaluated(e.model());
             run.accept(e.x0(), e.model()).ifPresent(step -> {
                 outbox.add(reporter.step(step));
-                if (classifier != null) {
-                    classifier.tell(new CommitmentClassifier.Classify(reporter.requestId(), step.sigma(), step.x0()));
-                }
+                diagnostics.stepEstimated(step.sigma(), step.x0());
             });
             if (run.done()) {
                 outbox.addAll(reporter.images(run.x(), 0));
@@ -163,100 +194,95 @@ public final class JobActor extends AbstractBehavior<JobActor.Command> {
         return advance();
     }
 
+    /** Emits what demand allows; asks for the next evaluation once everything is out; completes at the end. */
+    private Behavior<Command> advance() {
+        if (sink.isCancelled()) {
+            return cancelled();
+        }
+        while (!outbox.isEmpty() && sink.requestedFromDownstream() > 0) {
+            sink.next(outbox.poll());
+        }
+        if (!outbox.isEmpty()) {
+            return waitingForDemand();
+        }
+        if (run.done()) {
+            return complete();
+        }
+        Solver.Evaluation next = run.pending();
+        router.tell(new StepRouter.RouteStep(reporter.requestId(), seq, reporter.request().mode(), next.x(), next.sigma(),
+                ctx.getSelf()));
+        return evaluating(next);
+    }
+
+    private Behavior<Command> complete() {
+        router.tell(new StepRouter.JobFinished(reporter.requestId()));
+        endStream(EngineObserver.Outcome.COMPLETED);
+        sink.complete();
+        diagnostics.finished();
+        if (shadows.isEmpty()) {
+            return Behaviors.stopped();
+        }
+        timers.cancel(DEADLINE_TIMER);
+        timers.startSingleTimer(SHADOW_TIMER, new ShadowsTimedOut(), SHADOW_GRACE);
+        return awaitingShadows();
+    }
+
+    private Behavior<Command> fail(String message) {
+        router.tell(new StepRouter.DropJob(reporter.requestId()));
+        diagnostics.abandoned();
+        endStream(EngineObserver.Outcome.FAILED);
+        sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> cancelled() {
+        router.tell(new StepRouter.DropJob(reporter.requestId()));
+        diagnostics.abandoned();
+        endStream(EngineObserver.Outcome.CANCELLED);
+        return Behaviors.stopped();
+    }
+
+    /** A live job stopped by others (the actor system terminating): its stream still gets an end. */
+    private Behavior<Command> stoppedFromOutside() {
+        if (!streamEnded) {
+            endStream(EngineObserver.Outcome.FAILED);
+            sink.error(new SamplingException("request " + reporter.requestId() + " failed: the engine stopped"));
+        }
+        return Behaviors.same();
+    }
+
+    /** Counted before the stream ends, so whoever sees the end also sees the count. */
+    private void endStream(EngineObserver.Outcome outcome) {
+        streamEnded = true;
+        observer.requestFinished(reporter.requestId(), outcome, reporter.request().count(), System.nanoTime() - startNanos);
+    }
+
+    // ---- shadow evaluations (diagnostics) ----
+
     /** On the steps the diagnostics pick, asks the other route's model to denoise the same x. */
     private void maybeShadow(Solver.Evaluation evaluation, Evaluated served) {
-        if (diagnostics == null || !diagnostics.diagnostics().shouldShadow(reporter.requestId(), seq)) {
+        if (!diagnostics.shadows(seq)) {
             return;
         }
         Route route = models.route(served.model());
         String other = route == Route.LOCAL ? models.plan().globalModel() : models.plan().localModel();
         shadows.put(seq, new Shadow(evaluation.sigma(), route, served.x0()));
         router.tell(new StepRouter.RouteShadow(reporter.requestId(), seq, other, evaluation.x(), evaluation.sigma(),
-                getContext().getSelf()));
+                ctx.getSelf()));
     }
 
-    private Behavior<Command> onShadowEvaluated(ShadowEvaluated e) {
+    private Behavior<Command> recordShadow(ShadowEvaluated e) {
         Shadow s = shadows.remove(e.seq());
         if (s != null) {
             ImageBatch global = s.servedRoute() == Route.GLOBAL ? s.served() : e.x0();
             ImageBatch local = s.servedRoute() == Route.GLOBAL ? e.x0() : s.served();
-            diagnostics.diagnostics().recordShadow(s.sigma(), s.servedRoute().id(), global.data(), local.data(),
-                    global.count(), global.imageSize());
+            diagnostics.shadowed(s.sigma(), s.servedRoute(), global, local);
         }
-        return finished && shadows.isEmpty() ? Behaviors.stopped() : this;
+        return Behaviors.same();
     }
 
-    /** Emits what demand allows; asks for the next evaluation once everything is out; completes at the end. */
-    private Behavior<Command> advance() {
-        if (sink.isCancelled()) {
-            return onCancelled();
-        }
-        while (!outbox.isEmpty() && sink.requestedFromDownstream() > 0) {
-            sink.next(outbox.poll());
-        }
-        if (!outbox.isEmpty() || awaiting) {
-            return this;
-        }
-        if (run.done()) {
-            router.tell(new StepRouter.JobFinished(reporter.requestId()));
-            streamEnded = true;
-            // counted before the stream ends, so whoever sees the end also sees the count
-            observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.COMPLETED, reporter.request().count(),
-                    System.nanoTime() - startNanos);
-            sink.complete();
-            if (classifier != null) {
-                classifier.tell(new CommitmentClassifier.Finish(reporter.requestId()));
-            }
-            return awaitShadows();
-        }
-        Solver.Evaluation next = run.pending();
-        awaiting = true;
-        router.tell(new StepRouter.RouteStep(reporter.requestId(), seq, reporter.request().mode(), next.x(), next.sigma(),
-                getContext().getSelf()));
-        return this;
-    }
-
-    /** The request is done; its last shadow evaluations still get recorded (the stream has already completed). */
-    private Behavior<Command> awaitShadows() {
-        if (shadows.isEmpty()) {
-            return Behaviors.stopped();
-        }
-        finished = true;
-        getContext().scheduleOnce(SHADOW_GRACE, getContext().getSelf(), new ShadowsTimedOut());
-        return this;
-    }
-
-    private Behavior<Command> onFailed(EvaluationFailed f) {
-        return f.seq() == seq ? fail(f.message()) : this;
-    }
-
-    private Behavior<Command> onShadowFailed(ShadowFailed f) {
+    private Behavior<Command> skipShadow(ShadowFailed f) {
         shadows.remove(f.seq());
-        return finished && shadows.isEmpty() ? Behaviors.stopped() : this;
-    }
-
-    private Behavior<Command> fail(String message) {
-        router.tell(new StepRouter.DropJob(reporter.requestId()));
-        abandonCommitment();
-        streamEnded = true;
-        observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.FAILED, reporter.request().count(),
-                System.nanoTime() - startNanos);
-        sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
-        return Behaviors.stopped();
-    }
-
-    private Behavior<Command> onCancelled() {
-        streamEnded = true;
-        router.tell(new StepRouter.DropJob(reporter.requestId()));
-        abandonCommitment();
-        observer.requestFinished(reporter.requestId(), EngineObserver.Outcome.CANCELLED, reporter.request().count(),
-                System.nanoTime() - startNanos);
-        return Behaviors.stopped();
-    }
-
-    private void abandonCommitment() {
-        if (classifier != null) {
-            classifier.tell(new CommitmentClassifier.Abandon(reporter.requestId()));
-        }
+        return Behaviors.same();
     }
 }

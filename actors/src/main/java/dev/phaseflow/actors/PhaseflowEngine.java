@@ -1,7 +1,6 @@
 package dev.phaseflow.actors;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.pipeline.InvalidRequestException;
 import dev.phaseflow.pipeline.ModelSet;
@@ -42,7 +41,7 @@ public final class PhaseflowEngine implements SamplingService {
     private boolean closing;
 
     private final ClusterNode node;
-    private final EngineDiagnostics diagnostics;
+    private final java.util.Optional<EngineDiagnostics> diagnostics;
     private final WorkerCensus census;
     private final QueueWaitEstimator queueWait;
 
@@ -56,14 +55,15 @@ public final class PhaseflowEngine implements SamplingService {
         this.observer = stats.andThen(queueWait).andThen(b.observer);
         this.owned = b.owned;
         this.node = b.node;
-        this.diagnostics = b.diagnostics;
+        this.diagnostics = java.util.Optional.ofNullable(b.diagnostics);
         this.census = new WorkerCensus(models.denoisers().keySet());
         EngineGuardian.Deployment deployment = node == null ? EngineGuardian.Deployment.LOCAL
                 : new EngineGuardian.Deployment(true, node.frontend(), node.worker());
-        Config pekko = pekkoConfig(config);
+        PekkoSettings settings = PekkoSettings.load();
+        Config pekko = settings.engine(config.inferenceThreads());
         if (node != null) {
-            checkFrameSize(models, config);
-            pekko = node.pekkoConfig().withFallback(pekko);
+            checkFrameSize(models, config, settings.maxFrameBytes());
+            pekko = settings.clusterNode(node, config.inferenceThreads());
         }
         this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment, diagnostics, census),
                 ClusterNode.SYSTEM_NAME, pekko);
@@ -137,11 +137,11 @@ public final class PhaseflowEngine implements SamplingService {
     }
 
     /** A model call's images and results cross nodes in one message each; they must fit Artery's frame. */
-    private static void checkFrameSize(ModelSet models, EngineConfig config) {
+    private static void checkFrameSize(ModelSet models, EngineConfig config, long maxFrameBytes) {
         long bytes = 5L * config.maxBatch() * models.channels() * models.height() * models.width() + 64 * 1024;
-        if (bytes > ClusterNode.MAX_FRAME_BYTES) {
+        if (bytes > maxFrameBytes) {
             throw new IllegalArgumentException("maxBatch " + config.maxBatch() + " makes messages of about " + bytes
-                    + " bytes, above the cluster frame limit of " + ClusterNode.MAX_FRAME_BYTES + "; lower maxBatch");
+                    + " bytes, above the cluster frame limit of " + maxFrameBytes + "; lower maxBatch");
         }
     }
 
@@ -167,26 +167,7 @@ public final class PhaseflowEngine implements SamplingService {
 
     /** The engine's diagnostics, if it has any. */
     public java.util.Optional<EngineDiagnostics> diagnostics() {
-        return java.util.Optional.ofNullable(diagnostics);
-    }
-
-    static Config pekkoConfig(EngineConfig config) {
-        return ConfigFactory.parseString(String.join("\n",
-                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
-                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-                "pekko.loglevel = INFO",
-                "pekko.log-dead-letters = off",
-                "pekko.log-dead-letters-during-shutdown = off",
-                // close() stops the system once the drain is over; Pekko's own JVM hook would stop it mid-drain
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
-                // the default 10 ms tick would stretch a batcher's max wait of a few ms to 10-20 ms
-                "pekko.scheduler.tick-duration = 1ms",
-                EngineGuardian.INFERENCE_DISPATCHER + " {",
-                "  type = Dispatcher",
-                "  executor = \"thread-pool-executor\"",
-                "  thread-pool-executor.fixed-pool-size = " + config.inferenceThreads(),
-                "  throughput = 1",
-                "}")).withFallback(ConfigFactory.load());
+        return diagnostics;
     }
 
     public ModelSet models() {

@@ -25,6 +25,8 @@ public final class SamplingRun {
     private ImageBatch x;
     private Step step;
     private int evaluation;
+    /** Where the pending evaluation is made: computed once (Heun's predictor is an Euler step), kept in the step too. */
+    private Solver.Evaluation pending;
     private ImageBatch previousX0;
     private String previousModel;
 
@@ -73,7 +75,7 @@ public final class SamplingRun {
             throw new IllegalStateException("a run forks only at the start of a step");
         }
         SamplingRun copy = new SamplingRun(solver, sigmas, noise, sampleIds, x, previousX0, previousModel);
-        copy.beginStep(step.index);
+        copy.beginStep(step.index());
         return copy;
     }
 
@@ -104,7 +106,7 @@ public final class SamplingRun {
 
     /** Index of the step in progress (steps() once done). */
     public int stepIndex() {
-        return step == null ? steps() : step.index;
+        return step == null ? steps() : step.index();
     }
 
     public double[] sigmas() {
@@ -125,7 +127,7 @@ public final class SamplingRun {
         if (step == null) {
             throw new IllegalStateException("the run is done");
         }
-        return evaluation == 0 ? new Solver.Evaluation(step.x, step.sigma()) : solver.point(step, evaluation);
+        return pending;
     }
 
     /** Takes the x0 estimate of the pending evaluation, made by {@code model}; returns the step if it completed. */
@@ -135,21 +137,22 @@ public final class SamplingRun {
             throw new IllegalArgumentException("x0 of shape " + x0.shapeString() + " for an evaluation of shape "
                     + e.x().shapeString());
         }
-        step.x0.add(x0);
-        step.models.add(model);
+        step.addEstimate(x0, model);
         evaluation++;
-        if (evaluation < solver.evaluations(sigmas, step.index)) {
+        if (evaluation < solver.evaluations(sigmas, step.index())) {
+            setPending(solver.point(step, evaluation));
             return Optional.empty();
         }
         Step done = step;
         x = solver.advance(done);
         previousX0 = done.x0(0);
         previousModel = done.model(0);
-        StepResult result = new StepResult(done.index, done.sigma(), List.copyOf(done.models), done.x0(0), x);
-        if (done.index + 1 < steps()) {
-            beginStep(done.index + 1);
+        StepResult result = new StepResult(done.index(), done.sigma(), done.models(), done.x0(0), x);
+        if (done.index() + 1 < steps()) {
+            beginStep(done.index() + 1);
         } else {
             step = null;
+            pending = null;
         }
         return Optional.of(result);
     }
@@ -161,6 +164,12 @@ public final class SamplingRun {
     private void beginStep(int index) {
         step = new Step(sigmas, index, x, previousX0, previousModel, this::stepNoise);
         evaluation = 0;
+        setPending(new Solver.Evaluation(x, step.sigma()));
+    }
+
+    private void setPending(Solver.Evaluation e) {
+        pending = e;
+        step.addPoint(e);
     }
 
     /** Stream k + 1 of every sample: the noise a stochastic solver adds at step k. */

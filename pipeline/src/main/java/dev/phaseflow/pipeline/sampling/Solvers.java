@@ -45,9 +45,10 @@ public final class Solvers {
             if (s.nextSigma() == 0) {
                 return euler(s);
             }
-            // x + dt (d0 + d1) / 2 with d0 = (x - x0_0) / sigma, d1 = (x_e - x0_1) / sigma'
+            // x + dt (d0 + d1) / 2 with d0 = (x - x0_0) / sigma, d1 = (x_e - x0_1) / sigma'; x_e is the predictor
+            // the run kept from point(), not computed again
             double dt = s.nextSigma() - s.sigma();
-            ImageBatch xe = euler(s);
+            ImageBatch xe = s.evaluation(1).x();
             float[] x = s.x().data();
             float[] a = s.x0(0).data();
             float[] e = xe.data();
@@ -82,10 +83,10 @@ public final class Solvers {
             double ratio = s.nextSigma() / s.sigma();
             double weight = -Math.expm1(-h);
             ImageBatch denoised = s.x0(0);
-            if (s.index > 0 && s.historyFromSameModel()) {
+            if (s.index() > 0 && s.historyFromSameModel()) {
                 double hLast = Math.log(s.previousSigma() / s.sigma());
                 double r = hLast / h;
-                denoised = Step.combine(1 + 1 / (2 * r), s.x0(0), -1 / (2 * r), s.previousX0);
+                denoised = Step.combine(1 + 1 / (2 * r), s.x0(0), -1 / (2 * r), s.previousX0().orElseThrow());
             }
             return Step.combine(ratio, s.x(), weight, denoised);
         }
@@ -109,7 +110,7 @@ public final class Solvers {
             double up = Math.min(to, eta * Math.sqrt(to * to * (from * from - to * to) / (from * from)));
             double down = Math.sqrt(to * to - up * up);
             ImageBatch x = Step.alongDirection(s.x(), s.x0(0), (down - from) / from);
-            return to > 0 && up > 0 ? Step.addScaled(x, up, s.noise.noise(s.index)) : x;
+            return to > 0 && up > 0 ? Step.addScaled(x, up, s.noise()) : x;
         }
     }
 }

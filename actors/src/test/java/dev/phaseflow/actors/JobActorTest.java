@@ -1,0 +1,229 @@
+package dev.phaseflow.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.phaseflow.models.ImageBatch;
+import dev.phaseflow.pipeline.RunReporter;
+import dev.phaseflow.pipeline.SampleEvent;
+import dev.phaseflow.pipeline.SampleRequest;
+import dev.phaseflow.pipeline.SamplingException;
+import dev.phaseflow.pipeline.routing.Route;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/** The job's phases, driven message by message: a probe plays the step router, a subscriber sets the demand. */
+class JobActorTest {
+    private static final ActorTestKit kit = ActorTestKit.create();
+    private static final Duration QUIET = Duration.ofMillis(300);
+
+    @AfterAll
+    static void shutdown() {
+        kit.shutdownTestKit();
+    }
+
+    /** Records everything the job tells its observer and its stream, in one order. */
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<SampleEvent> events = new LinkedBlockingQueue<>();
+    private final TestProbe<StepRouter.Command> router = kit.createTestProbe();
+
+    private final EngineObserver observer = new EngineObserver() {
+        public void requestFinished(String requestId, Outcome outcome, int images, long nanos) {
+            log.add("finished " + outcome);
+        }
+    };
+
+    /** A subscriber that asks for nothing until told. */
+    private final class Reader extends BaseSubscriber<SampleEvent> {
+        protected void hookOnSubscribe(Subscription s) {}
+
+        protected void hookOnNext(SampleEvent e) {
+            events.add(e);
+        }
+
+        protected void hookOnComplete() {
+            log.add("complete");
+        }
+
+        protected void hookOnError(Throwable t) {
+            log.add("error " + t.getClass().getSimpleName());
+        }
+    }
+
+    /** Shadows every evaluation and records what the job hands back. */
+    private static final class ShadowAll implements JobDiagnostics {
+        final List<String> recorded = new CopyOnWriteArrayList<>();
+
+        public boolean shadows(int seq) {
+            return true;
+        }
+
+        public void shadowed(double sigma, Route served, ImageBatch global, ImageBatch local) {
+            recorded.add(served + " at " + sigma);
+        }
+    }
+
+    private ActorRef<JobActor.Command> start(SampleRequest request, JobDiagnostics diagnostics, Reader reader) {
+        RunReporter reporter = new RunReporter("job", request, EngineTest.exact());
+        AtomicReference<ActorRef<JobActor.Command>> job = new AtomicReference<>();
+        Flux.<SampleEvent>create(sink -> job.set(kit.spawn(JobActor.create(reporter, EngineTest.exact(), sink,
+                router.ref(), observer, diagnostics, Duration.ofMinutes(1)))), FluxSink.OverflowStrategy.BUFFER)
+                .subscribe(reader);
+        return job.get();
+    }
+
+    /** A probe that hears when {@code job} stops. */
+    private static TestProbe<String> stopWatch(ActorRef<JobActor.Command> job) {
+        TestProbe<String> stopped = kit.createTestProbe();
+        kit.spawn(Behaviors.<Void>setup(ctx -> {
+            ctx.watch(job);
+            return Behaviors.receive(Void.class).onSignal(Terminated.class, t -> {
+                stopped.ref().tell("stopped");
+                return Behaviors.stopped();
+            }).build();
+        }));
+        return stopped;
+    }
+
+    private SampleEvent nextEvent() throws InterruptedException {
+        SampleEvent e = events.poll(5, TimeUnit.SECONDS);
+        assertTrue(e != null, "no event within 5 s");
+        return e;
+    }
+
+    private static JobActor.Evaluated answer(StepRouter.RouteStep step, String model) {
+        return new JobActor.Evaluated(step.seq(), step.x(), model);
+    }
+
+    @Test
+    void waitsForDemandBeforeTheNextEvaluationAndResumesWhenAsked() throws InterruptedException {
+        Reader reader = new Reader();
+        ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
+
+        router.expectNoMessage(QUIET); // nothing asked for: the Started event waits, and so does the run
+        reader.request(1);
+        assertInstanceOf(SampleEvent.Started.class, nextEvent());
+        StepRouter.RouteStep first = router.expectMessageClass(StepRouter.RouteStep.class);
+        assertEquals(0, first.seq());
+
+        job.tell(answer(first, "g"));
+        router.expectNoMessage(QUIET); // the step's event has no demand: no second evaluation yet
+        assertTrue(events.isEmpty());
+
+        reader.request(1);
+        assertInstanceOf(SampleEvent.Step.class, nextEvent());
+        StepRouter.RouteStep second = router.expectMessageClass(StepRouter.RouteStep.class);
+        assertEquals(1, second.seq());
+    }
+
+    @Test
+    void ignoresLateAnswersOfAnotherSeq() throws InterruptedException {
+        Reader reader = new Reader();
+        ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
+        reader.request(Long.MAX_VALUE);
+        StepRouter.RouteStep first = router.expectMessageClass(StepRouter.RouteStep.class);
+        job.tell(answer(first, "g"));
+        StepRouter.RouteStep second = router.expectMessageClass(StepRouter.RouteStep.class);
+
+        job.tell(new JobActor.Evaluated(0, first.x(), "g")); // a retried evaluation's duplicate
+        job.tell(new JobActor.EvaluationFailed(0, "late failure"));
+        router.expectNoMessage(QUIET);
+        job.tell(answer(second, "g"));
+        assertEquals(2, router.expectMessageClass(StepRouter.RouteStep.class).seq());
+        assertTrue(log.isEmpty(), "the job is still running: " + log);
+    }
+
+    @Test
+    void aFinishedJobWithShadowWorkOutstandingStopsOnlyAfterTheShadowAnswers() throws InterruptedException {
+        Reader reader = new Reader();
+        ShadowAll diagnostics = new ShadowAll();
+        ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(1), diagnostics, reader);
+        TestProbe<String> stopped = stopWatch(job);
+        reader.request(Long.MAX_VALUE);
+
+        StepRouter.RouteStep step = router.expectMessageClass(StepRouter.RouteStep.class);
+        job.tell(answer(step, "g"));
+        StepRouter.RouteShadow shadow = router.expectMessageClass(StepRouter.RouteShadow.class);
+        assertEquals("l", shadow.model()); // served by the global model: the local one shadows it
+        router.expectMessageClass(StepRouter.JobFinished.class);
+        assertEquals(List.of("finished COMPLETED", "complete"), log);
+
+        stopped.expectNoMessage(QUIET); // the stream is over, the job is not
+        job.tell(new JobActor.Demand()); // the finished job takes no more part in its stream
+        job.tell(new JobActor.Abort("too late"));
+        stopped.expectNoMessage(QUIET);
+        assertEquals(List.of("finished COMPLETED", "complete"), log);
+
+        job.tell(new JobActor.ShadowEvaluated(shadow.seq(), shadow.x()));
+        stopped.expectMessage("stopped");
+        assertEquals(List.of("GLOBAL at " + step.sigma()), diagnostics.recorded);
+    }
+
+    @Test
+    void aShadowAnsweredDuringTheRunLeavesNothingToWaitFor() throws InterruptedException {
+        Reader reader = new Reader();
+        ShadowAll diagnostics = new ShadowAll();
+        ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(2), diagnostics, reader);
+        TestProbe<String> stopped = stopWatch(job);
+        reader.request(Long.MAX_VALUE);
+
+        StepRouter.RouteStep first = router.expectMessageClass(StepRouter.RouteStep.class);
+        job.tell(answer(first, "g"));
+        StepRouter.RouteShadow shadow0 = router.expectMessageClass(StepRouter.RouteShadow.class);
+        StepRouter.RouteStep second = router.expectMessageClass(StepRouter.RouteStep.class);
+        job.tell(new JobActor.ShadowFailed(shadow0.seq(), "shadow model failed"));
+        job.tell(answer(second, "l"));
+        StepRouter.RouteShadow shadow1 = router.expectMessageClass(StepRouter.RouteShadow.class);
+        assertEquals("g", shadow1.model());
+        job.tell(new JobActor.ShadowEvaluated(shadow1.seq(), shadow1.x()));
+        router.expectMessageClass(StepRouter.JobFinished.class);
+        stopped.expectMessage("stopped");
+        assertEquals(List.of("LOCAL at " + second.sigma()), diagnostics.recorded);
+    }
+
+    @Test
+    void anAbortWhileWaitingForDemandCountsTheFailureBeforeTheStreamErrors() throws InterruptedException {
+        Reader reader = new Reader();
+        ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
+        TestProbe<String> stopped = stopWatch(job);
+        reader.request(1);
+        job.tell(answer(router.expectMessageClass(StepRouter.RouteStep.class), "g"));
+        router.expectNoMessage(QUIET);
+
+        job.tell(new JobActor.Abort("deadline"));
+        assertEquals(new StepRouter.DropJob("job"), router.expectMessageClass(StepRouter.DropJob.class));
+        stopped.expectMessage("stopped");
+        assertEquals(List.of("finished FAILED", "error " + SamplingException.class.getSimpleName()), log);
+    }
+
+    @Test
+    void aCancelWhileEvaluatingDropsTheJob() {
+        Reader reader = new Reader();
+        ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
+        TestProbe<String> stopped = stopWatch(job);
+        reader.request(Long.MAX_VALUE);
+        router.expectMessageClass(StepRouter.RouteStep.class);
+
+        reader.cancel();
+        router.expectMessageClass(StepRouter.DropJob.class);
+        stopped.expectMessage("stopped");
+        assertEquals(List.of("finished CANCELLED"), log);
+    }
+}
