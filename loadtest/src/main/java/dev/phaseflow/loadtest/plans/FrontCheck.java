@@ -51,6 +51,18 @@ public record FrontCheck(long otherSeed, double referenceFdOther, List<Check> ch
         return new FrontCheck(other.seed(), referenceFdOther, checks, Optional.empty());
     }
 
+    /**
+     * The seed-to-seed spread: the chosen plan (else the last one checked, else the front's fastest)
+     * and global-only on the search seeds and on the other seed set; a plan not checked is sampled there.
+     */
+    public PlanSearchResult.Spread spread(List<PlanScore> front, PlanSampler other, QualityScorer quality, long seed,
+                                          double referenceFd) {
+        PlanScore measured = chosen.orElse(checks.isEmpty() ? front.get(0) : checks.get(checks.size() - 1).score());
+        double fdOther = of(measured).map(Check::fdOther).orElseGet(() -> quality.fd(other.sample(measured.plan())));
+        return new PlanSearchResult.Spread(measured.plan(), seed, otherSeed, measured.fd(), fdOther, referenceFd,
+                referenceFdOther);
+    }
+
     /** The check of a plan, if it was sampled again. */
     public Optional<Check> of(PlanScore s) {
         return checks.stream().filter(c -> c.score().plan().equals(s.plan())).findFirst();

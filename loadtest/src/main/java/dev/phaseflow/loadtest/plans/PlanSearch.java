@@ -186,12 +186,7 @@ public final class PlanSearch {
         double referenceFdOther = quality.fd(other.sample(reference));
         FrontCheck check = FrontCheck.run(front, other, referenceFdOther, quality, settings.maxFdRatio(),
                 settings.checkLimit());
-        PlanScore measured = check.chosen().orElse(check.checks().isEmpty() ? front.get(0)
-                : check.checks().get(check.checks().size() - 1).score());
-        double measuredFdOther = check.of(measured).map(FrontCheck.Check::fdOther)
-                .orElseGet(() -> quality.fd(other.sample(measured.plan())));
-        PlanSearchResult.Spread spread = new PlanSearchResult.Spread(measured.plan(), settings.seed(), settings.spreadSeed(),
-                measured.fd(), measuredFdOther, referenceFd, referenceFdOther);
+        PlanSearchResult.Spread spread = check.spread(front, other, quality, settings.seed(), referenceFd);
         return new PlanSearchResult(settings, problem.solver().id(), problem.sigmas().length - 1, problem.referenceModel(),
                 referenceFd, referenceCost, all, front, check, spread, elapsed());
     }

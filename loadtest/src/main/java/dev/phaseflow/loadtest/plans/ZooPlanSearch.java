@@ -148,13 +148,8 @@ public final class ZooPlanSearch {
         double referenceFdOther = storedReference.isNumber() && search.path("check").path("other_seed").asLong() == otherSeed
                 ? storedReference.asDouble() : quality.fd(other.sample(StepPlan.uniform(sigmas, reference)));
         FrontCheck check = FrontCheck.run(front, other, referenceFdOther, quality, maxFdRatio, checkLimit);
-        PlanScore measured = check.chosen().orElse(check.checks().isEmpty() ? front.get(0)
-                : check.checks().get(check.checks().size() - 1).score());
-        double measuredFdOther = check.of(measured).map(FrontCheck.Check::fdOther)
-                .orElseGet(() -> quality.fd(other.sample(measured.plan())));
-        double referenceFd = search.path("reference").path("fd").asDouble();
-        PlanSearchResult.Spread spread = new PlanSearchResult.Spread(measured.plan(), search.path("seed").asLong(), otherSeed,
-                measured.fd(), measuredFdOther, referenceFd, referenceFdOther);
+        PlanSearchResult.Spread spread = check.spread(front, other, quality, search.path("seed").asLong(),
+                search.path("reference").path("fd").asDouble());
 
         search.put("max_fd_ratio", maxFdRatio);
         search.put("rechecked", "chosen again from the stored front by 'phaseflow calibrate --recheck'");
