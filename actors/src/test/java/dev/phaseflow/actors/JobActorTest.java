@@ -163,6 +163,7 @@ class JobActorTest {
         StepRouter.RouteShadow shadow = router.expectMessageClass(StepRouter.RouteShadow.class);
         assertEquals("l", shadow.model()); // served by the global model: the local one shadows it
         router.expectMessageClass(StepRouter.JobFinished.class);
+        awaitLog(2); // the job tells the router before it ends the stream, on its own thread
         assertEquals(List.of("finished COMPLETED", "complete"), log);
 
         stopped.expectNoMessage(QUIET); // the stream is over, the job is not
@@ -225,5 +226,12 @@ class JobActorTest {
         router.expectMessageClass(StepRouter.DropJob.class);
         stopped.expectMessage("stopped");
         assertEquals(List.of("finished CANCELLED"), log);
+    }
+
+    private void awaitLog(int entries) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (log.size() < entries && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 }
