@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code phaseflow calibrate}: measure the zoo's models along sigma and write the router plan. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = "Calibrate the zoo on held-out Fashion-MNIST: x0 error of every model along sigma, local/global "
+        description = "Calibrate the zoo on its held-out images: x0 error of every model along sigma, local/global "
                 + "disagreement, spectral and class-pair speciation, Gaussian CMI; then search router plans by the FD "
                 + "of their samples and write the fastest within --max-fd-ratio to router.json, with calibration.json "
                 + "and calibration.png.")
@@ -95,7 +95,8 @@ final class CalibrateCommand implements Callable<Integer> {
     Integer localityTrain;
 
     @Option(names = "--locality-data", paramLabel = "DIR", description = "Training images for the prior: an IDX folder "
-            + "(train-images-idx3-ubyte) or a folder of PNGs (default: Debian's Fashion-MNIST training split).")
+            + "(train-images-idx3-ubyte) or a folder of PNGs (default: the zoo's own training set, from its dataset.json; "
+            + "Debian's Fashion-MNIST training split for the shipped zoo).")
     Path localityData;
 
     @Override

@@ -53,7 +53,7 @@ final class LocalityCommand {
             s = s.withTolerance(c.tolerance);
         }
         int channels = zoo.manifests().get(0).image().channels();
-        return LocalityCalibration.forZoo(zoo, LocalityCalibration.trainingImages(c.localityData, channels), s, lo, hi,
+        return LocalityCalibration.forZoo(zoo, LocalityCalibration.trainingImages(c.localityData, channels, zoo.folder()), s, lo, hi,
                 message -> c.spec.commandLine().getErr().println("  " + message));
     }
 

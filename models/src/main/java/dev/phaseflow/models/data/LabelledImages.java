@@ -29,4 +29,30 @@ public record LabelledImages(ImageBatch images, Optional<int[]> labels, List<Str
         int k = Math.min(n, count());
         return new LabelledImages(images.slice(0, k), labels.map(l -> java.util.Arrays.copyOf(l, k)), classes, source);
     }
+
+    /**
+     * The same images in a seeded random order (Fisher-Yates on java.util.Random), for a prefix that
+     * must not be a few classes only: PNG folders are read class folder by class folder.
+     */
+    public LabelledImages shuffled(long seed) {
+        int[] order = new int[count()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        Optional<int[]> reordered = labels.map(l -> {
+            int[] r = new int[l.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = l[order[i]];
+            }
+            return r;
+        });
+        return new LabelledImages(images.select(order), reordered, classes, source + " (shuffled, seed " + seed + ")");
+    }
 }

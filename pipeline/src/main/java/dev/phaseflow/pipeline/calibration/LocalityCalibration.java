@@ -187,18 +187,21 @@ public final class LocalityCalibration {
     }
 
     /**
-     * Training images for the prior: Debian's Fashion-MNIST training split when {@code folder} is
-     * null, else an IDX folder ({@code train-images-idx3-ubyte[.gz]}) or a folder of PNGs.
+     * Training images for the prior: when {@code folder} is null, the zoo's own training set
+     * ({@link Datasets#training}: the source its dataset.json names, else Debian's Fashion-MNIST
+     * training split); else an IDX folder ({@code train-images-idx3-ubyte[.gz]}) or a folder of PNGs.
+     * PNGs come class folder by class folder, so they are shuffled (seed 0): the prior is a prefix.
      */
-    public static LabelledImages trainingImages(Path folder, int channels) throws IOException {
+    public static LabelledImages trainingImages(Path folder, int channels, Path zooFolder) throws IOException {
         if (folder == null) {
-            return Datasets.fashionMnistTrain();
+            LabelledImages own = Datasets.training(zooFolder);
+            return Files.isRegularFile(zooFolder.resolve(Datasets.ZOO_DATASET)) ? own.shuffled(0) : own;
         }
         if (Files.isRegularFile(folder.resolve("train-images-idx3-ubyte.gz"))
                 || Files.isRegularFile(folder.resolve("train-images-idx3-ubyte"))) {
             return Datasets.idx(folder, "train");
         }
-        return Datasets.pngFolder(folder, channels);
+        return Datasets.pngFolder(folder, channels).shuffled(0);
     }
 
     /**
