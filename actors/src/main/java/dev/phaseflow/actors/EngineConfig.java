@@ -1,5 +1,6 @@
 package dev.phaseflow.actors;
 
+import dev.phaseflow.models.ModelServing;
 import java.time.Duration;
 
 /**
@@ -47,6 +48,24 @@ public record EngineConfig(int workersPerModel, int inferenceThreads, int maxBat
         int cores = Runtime.getRuntime().availableProcessors();
         return new EngineConfig(cores, cores, 64, Duration.ofMillis(2), 3, 256, 16_384, Duration.ofSeconds(30),
                 Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(30));
+    }
+
+    /**
+     * This config as one model runs it: its {@code serving} settings from model.json (max batch size, queue delay,
+     * instance count) where it has them, this config's values elsewhere.
+     */
+    public EngineConfig servedAs(ModelServing serving) {
+        EngineConfig c = this;
+        if (serving.maxBatchSize().isPresent()) {
+            c = c.withMaxBatch(serving.maxBatchSize().getAsInt());
+        }
+        if (serving.maxQueueDelay().isPresent()) {
+            c = c.withMaxWait(serving.maxQueueDelay().get());
+        }
+        if (serving.instanceCount().isPresent()) {
+            c = c.withWorkers(serving.instanceCount().getAsInt());
+        }
+        return c;
     }
 
     public EngineConfig withWorkers(int n) {

@@ -73,7 +73,8 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
         if (deployment.frontend()) {
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
-                ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(), config, observer, census),
+                ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(),
+                        config.servedAs(models.serving(e.getKey())), observer, census),
                         "batcher-" + e.getKey());
                 batchers.put(e.getKey(), batcher);
                 if (deployment.cluster()) {
@@ -85,7 +86,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             startWorkerProcesses(ctx, models, config);
         } else {
             batchers.forEach((model, batcher) -> {
-                for (int i = 0; i < config.workersPerModel(); i++) {
+                for (int i = 0; i < config.servedAs(models.serving(model)).workersPerModel(); i++) {
                     ctx.spawn(Worker.create(model, models.denoiser(model), batcher), "worker-" + model + "-" + i,
                             DispatcherSelector.fromConfig(INFERENCE_DISPATCHER));
                 }
@@ -100,10 +101,21 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
      * this (sharded daemon processes must be known cluster-wide); only worker nodes host them.
      */
     private static void startWorkerProcesses(ActorContext<Command> ctx, ModelSet models, EngineConfig config) {
-        List<String> names = new ArrayList<>(models.denoisers().keySet());
+        // one entry per worker: each model as many times as its instance count, interleaved so that
+        // sharding spreads every model over the nodes as before
+        List<String> modelNames = new ArrayList<>(models.denoisers().keySet());
+        List<String> names = new ArrayList<>();
+        int most = modelNames.stream().mapToInt(m -> config.servedAs(models.serving(m)).workersPerModel()).max().orElse(0);
+        for (int round = 0; round < most; round++) {
+            for (String m : modelNames) {
+                if (round < config.servedAs(models.serving(m)).workersPerModel()) {
+                    names.add(m);
+                }
+            }
+        }
         ShardedDaemonProcess.get(ctx.getSystem()).init(WorkerHost.Command.class, WORKER_PROCESS,
-                names.size() * config.workersPerModel(),
-                i -> WorkerHost.create(names.get(i % names.size()), models.denoiser(names.get(i % names.size()))),
+                names.size(),
+                i -> WorkerHost.create(names.get(i), models.denoiser(names.get(i))),
                 ShardedDaemonProcessSettings.create(ctx.getSystem()).withRole(ClusterNode.WORKER),
                 Optional.of(new WorkerHost.Stop()));
     }

@@ -138,10 +138,14 @@ public final class PhaseflowEngine implements SamplingService {
 
     /** A model call's images and results cross nodes in one message each; they must fit Artery's frame. */
     private static void checkFrameSize(ModelSet models, EngineConfig config, long maxFrameBytes) {
-        long bytes = 5L * config.maxBatch() * models.channels() * models.height() * models.width() + 64 * 1024;
-        if (bytes > maxFrameBytes) {
-            throw new IllegalArgumentException("maxBatch " + config.maxBatch() + " makes messages of about " + bytes
-                    + " bytes, above the cluster frame limit of " + maxFrameBytes + "; lower maxBatch");
+        for (String model : models.denoisers().keySet()) {
+            int maxBatch = config.servedAs(models.serving(model)).maxBatch();
+            long bytes = 5L * maxBatch * models.channels() * models.height() * models.width() + 64 * 1024;
+            if (bytes > maxFrameBytes) {
+                throw new IllegalArgumentException("maxBatch " + maxBatch + " of model '" + model + "' makes messages of about "
+                        + bytes + " bytes, above the cluster frame limit of " + maxFrameBytes
+                        + "; lower maxBatch (or its serving.max_batch_size in model.json)");
+            }
         }
     }
 

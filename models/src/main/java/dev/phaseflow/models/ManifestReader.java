@@ -121,6 +121,11 @@ public final class ManifestReader {
                 golden.put(kind.getKey(), files);
             });
         }
+        if (role != ModelRole.CLASSIFIER) {
+            ModelServing.parse(root, file); // checked here so a bad value stops the zoo's load, not the engine's start
+        } else if (root.has(ModelServing.FIELD)) {
+            throw fail(ModelServing.FIELD, "applies to denoisers only (the classifier runs on the diagnostics' actor)");
+        }
         return new ModelManifest(folder, name, role, onnx, sha, dataset, image, inputs, outputs, param, noise,
                 sigmaMin, sigmaMax, radius, classes, golden, root);
     }

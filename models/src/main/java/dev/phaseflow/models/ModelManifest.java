@@ -74,6 +74,11 @@ public record ModelManifest(
         return folder.resolve(ManifestReader.FILE_NAME);
     }
 
+    /** The model's own serving settings ({@code serving} in model.json; absent fields: the engine's defaults). */
+    public ModelServing serving() {
+        return ModelServing.parse(raw, manifestFile());
+    }
+
     public boolean isDenoiser() {
         return role != ModelRole.CLASSIFIER;
     }

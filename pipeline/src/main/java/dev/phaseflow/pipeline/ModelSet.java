@@ -3,6 +3,7 @@ package dev.phaseflow.pipeline;
 import dev.phaseflow.models.Denoiser;
 import dev.phaseflow.models.ModelManifest;
 import dev.phaseflow.models.ModelRole;
+import dev.phaseflow.models.ModelServing;
 import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.pipeline.routing.Mode;
 import dev.phaseflow.pipeline.routing.ModelTier;
@@ -27,10 +28,24 @@ public final class ModelSet {
     private final int height;
     private final int width;
     private final Map<String, ModelTier> tiers;
+    private final Map<String, ModelServing> serving;
 
     public ModelSet(Map<String, Denoiser> denoisers, RouterPlan plan, double sigmaMin, double sigmaMax,
                     int channels, int height, int width) {
+        this(denoisers, plan, sigmaMin, sigmaMax, channels, height, width, Map.of());
+    }
+
+    /** @param serving each model's own serving settings (model.json); a model left out takes the engine's defaults */
+    public ModelSet(Map<String, Denoiser> denoisers, RouterPlan plan, double sigmaMin, double sigmaMax,
+                    int channels, int height, int width, Map<String, ModelServing> serving) {
         this.denoisers = Map.copyOf(denoisers);
+        for (String name : serving.keySet()) {
+            if (!denoisers.containsKey(name)) {
+                throw new IllegalArgumentException("serving settings for '" + name + "', which is not a denoiser of the set "
+                        + denoisers.keySet());
+            }
+        }
+        this.serving = Map.copyOf(serving);
         this.plan = plan;
         this.sigmaMin = sigmaMin;
         this.sigmaMax = sigmaMax;
@@ -79,14 +94,18 @@ public final class ModelSet {
 
     public static ModelSet fromZoo(ModelZoo zoo, RouterPlan plan, int tileSize) {
         Map<String, Denoiser> denoisers = new LinkedHashMap<>();
+        Map<String, ModelServing> serving = new LinkedHashMap<>();
         for (ModelManifest m : zoo.manifests()) {
             if (m.isDenoiser()) {
                 denoisers.put(m.name(), zoo.denoiser(m.name(), tileSize));
+                if (!m.serving().isDefault()) {
+                    serving.put(m.name(), m.serving());
+                }
             }
         }
         ModelManifest global = zoo.manifest(plan.globalModel());
         return new ModelSet(denoisers, plan, global.sigmaMin(), global.sigmaMax(), global.image().channels(),
-                global.image().height(), global.image().width());
+                global.image().height(), global.image().width(), serving);
     }
 
     public RouterPlan plan() {
@@ -103,6 +122,12 @@ public final class ModelSet {
 
     public Map<String, Denoiser> denoisers() {
         return denoisers;
+    }
+
+    /** A model's own serving settings from its model.json ({@link ModelServing#DEFAULTS} when it has none). */
+    public ModelServing serving(String model) {
+        denoiser(model);
+        return serving.getOrDefault(model, ModelServing.DEFAULTS);
     }
 
     public Route route(String model) {
