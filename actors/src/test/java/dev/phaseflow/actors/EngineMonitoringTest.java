@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.phaseflow.models.Denoiser;
 import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.models.SessionConfig;
@@ -128,7 +127,7 @@ class EngineMonitoringTest {
                 mixture.localDenoiser(radius));
         RouterPlan plan = new RouterPlan(TwoGaussianMixture.EXACT_NAME, local, lo, hi,
                 List.of(new RouterPlan.Interval(0, Double.POSITIVE_INFINITY, TwoGaussianMixture.EXACT_NAME)),
-                MissingNode.getInstance());
+                null);
         ModelSet models = new ModelSet(denoisers, plan, 0.01, 80, 1, mixture.height(), mixture.width());
         double dataVariance = (mixture.a() * mixture.a() + mixture.dimension() * mixture.s() * mixture.s()) / mixture.dimension();
         PhaseDiagnostics diagnostics = new PhaseDiagnostics(new PrometheusRegistry(),

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.phaseflow.models.Denoiser;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.ModelRole;
@@ -40,7 +39,7 @@ class EngineTest {
     static RouterPlan plan() {
         return new RouterPlan("g", "l", 0.5, 5.0, List.of(new RouterPlan.Interval(0, 0.5, "l"),
                 new RouterPlan.Interval(0.5, 5.0, "g"), new RouterPlan.Interval(5.0, Double.POSITIVE_INFINITY, "l")),
-                MissingNode.getInstance());
+                null);
     }
 
     static ModelSet models(Denoiser global, Denoiser local) {

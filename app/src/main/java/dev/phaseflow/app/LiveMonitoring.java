@@ -1,12 +1,12 @@
 package dev.phaseflow.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phaseflow.actors.EngineDiagnostics;
 import dev.phaseflow.actors.EngineObserver;
 import dev.phaseflow.actors.MetricsObserver;
+import dev.phaseflow.api.CalibrationSummary;
 import dev.phaseflow.app.http.HttpObserver;
 import dev.phaseflow.app.http.MetricsEndpoint;
 import dev.phaseflow.models.ImageClassifier;
@@ -60,13 +60,13 @@ public final class LiveMonitoring {
 
     /** The window from the plan; sigma_s and the data variance from its calibration summary when present. */
     static Calibration calibration(RouterPlan plan) {
-        JsonNode c = plan.calibration() == null ? JSON.createObjectNode() : plan.calibration();
-        return new Calibration(plan.windowLo(), plan.windowHi(), positiveOrNaN(c.path("sigma_s")),
-                positiveOrNaN(c.path("data_variance")));
+        CalibrationSummary c = plan.calibration();
+        return c == null ? new Calibration(plan.windowLo(), plan.windowHi(), Double.NaN, Double.NaN)
+                : new Calibration(plan.windowLo(), plan.windowHi(), positiveOrNaN(c.sigmaS()), positiveOrNaN(c.dataVariance()));
     }
 
-    private static double positiveOrNaN(JsonNode n) {
-        return n.isNumber() && n.asDouble() > 0 ? n.asDouble() : Double.NaN;
+    private static double positiveOrNaN(Double v) {
+        return v != null && v > 0 ? v : Double.NaN;
     }
 
     public PrometheusRegistry registry() {

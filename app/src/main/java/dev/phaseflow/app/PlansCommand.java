@@ -1,6 +1,5 @@
 package dev.phaseflow.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.phaseflow.loadtest.plans.PlanConfigs;
 import dev.phaseflow.loadtest.plans.QualityScorer;
 import dev.phaseflow.loadtest.quality.ClassifierFeatures;
@@ -48,17 +47,17 @@ final class PlansCommand implements Callable<Integer> {
         List<PlanConfigs.Config> parsed = configs.stream().map(PlanConfigs.Config::parse).toList();
         try (ModelZoo zoo = common.openZoo()) {
             ModelSet set = ModelSet.fromZoo(zoo, 0);
-            JsonNode costNode = set.plan().calibration().path("seconds_per_image");
+            Map<String, Double> measured = set.plan().measuredCosts();
             Map<String, Double> costs = new LinkedHashMap<>();
             // only the plan's models and global-only need a cost: a zoo may hold models no plan uses
             java.util.Set<String> used = new java.util.LinkedHashSet<>(set.plan().models(Mode.HYBRID));
             used.add(set.plan().globalModel());
             used.forEach(m -> {
-                if (!costNode.path(m).isNumber()) {
+                if (!measured.containsKey(m)) {
                     throw new IllegalArgumentException("router.json has no measured cost for model '" + m
                             + "' (field 'calibration.seconds_per_image'): run 'phaseflow calibrate'");
                 }
-                costs.put(m, costNode.path(m).asDouble());
+                costs.put(m, measured.get(m));
             });
             FeatureExtractor features = new ClassifierFeatures(zoo.classifier());
             QualityScorer quality = new QualityScorer(features,

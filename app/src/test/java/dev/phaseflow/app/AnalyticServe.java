@@ -37,7 +37,7 @@ public final class AnalyticServe {
         GaussianData data = new GaussianData(1, 8, 8);
         RouterPlan plan = new RouterPlan("g", "l", 0.5, 5.0, List.of(new RouterPlan.Interval(0, 0.5, "l"),
                 new RouterPlan.Interval(0.5, 5.0, "g"), new RouterPlan.Interval(5.0, Double.POSITIVE_INFINITY, "l")),
-                com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+                null);
         ModelSet models = new ModelSet(Map.of("g", new Slow(data.denoiser("g", ModelRole.GLOBAL)),
                 "l", new Slow(data.denoiser("l", ModelRole.LOCAL))), plan, 0.01, 20, 1, 8, 8);
         EngineConfig config = EngineConfig.defaults().withWorkers(1).withInferenceThreads(2).withDrainTimeout(Duration.ofSeconds(60));

@@ -1,6 +1,5 @@
 package dev.phaseflow.loadtest;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.phaseflow.loadtest.quality.FeatureExtractor;
 import dev.phaseflow.loadtest.quality.QualityData;
 import dev.phaseflow.loadtest.quality.QualityEvaluator;
@@ -30,7 +29,7 @@ final class Analytic {
                 List.of(new RouterPlan.Interval(0, WINDOW_LO, "local-r1"),
                         new RouterPlan.Interval(WINDOW_LO, WINDOW_HI, TwoGaussianMixture.EXACT_NAME),
                         new RouterPlan.Interval(WINDOW_HI, Double.POSITIVE_INFINITY, "local-r1")),
-                MissingNode.getInstance());
+                null);
     }
 
     static ModelSet models() {

@@ -60,17 +60,16 @@ public final class ModelSet {
 
     /** Each model's cost relative to the most expensive one, from the costs calibration measured (router.json). */
     private static Map<String, ModelTier> tiers(Map<String, Denoiser> denoisers, RouterPlan plan) {
-        var costs = plan.calibration() == null ? null : plan.calibration().path("seconds_per_image");
+        Map<String, Double> costs = plan.measuredCosts();
         double max = 0;
         for (String name : denoisers.keySet()) {
-            if (costs != null && costs.path(name).isNumber()) {
-                max = Math.max(max, costs.path(name).asDouble());
+            if (costs.containsKey(name)) {
+                max = Math.max(max, costs.get(name));
             }
         }
         Map<String, ModelTier> out = new LinkedHashMap<>();
         for (Map.Entry<String, Denoiser> e : denoisers.entrySet()) {
-            double relative = max > 0 && costs.path(e.getKey()).isNumber() ? costs.path(e.getKey()).asDouble() / max
-                    : Double.NaN;
+            double relative = max > 0 && costs.containsKey(e.getKey()) ? costs.get(e.getKey()) / max : Double.NaN;
             out.put(e.getKey(), ModelTier.of(e.getKey(), Route.of(e.getValue().role()), relative));
         }
         return Map.copyOf(out);

@@ -1,5 +1,6 @@
 package dev.phaseflow.pipeline;
 
+import dev.phaseflow.api.SampleRequestBody;
 import dev.phaseflow.pipeline.routing.Mode;
 import dev.phaseflow.pipeline.sampling.Solvers;
 import dev.phaseflow.pipeline.schedule.Schedules;
@@ -56,6 +57,11 @@ public record SampleRequest(int count, int steps, String solver, String schedule
 
     public SampleRequest withEta(double e) {
         return new SampleRequest(count, steps, solver, schedule, mode, seed, previewEvery, e);
+    }
+
+    /** As the wire carries it: the load-test client's request body, the echo in a started event (no timeout). */
+    public SampleRequestBody toBody() {
+        return new SampleRequestBody(count, steps, solver, schedule, mode.id(), seed, previewEvery, eta, null);
     }
 
     /** Limits a service puts on requests. */

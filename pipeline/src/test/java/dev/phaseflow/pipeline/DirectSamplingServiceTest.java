@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.phaseflow.models.Denoiser;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.ModelRole;
@@ -34,7 +33,7 @@ class DirectSamplingServiceTest {
     static RouterPlan plan() {
         return new RouterPlan("g", "l", LO, HI, List.of(new RouterPlan.Interval(0, LO, "l"),
                 new RouterPlan.Interval(LO, HI, "g"), new RouterPlan.Interval(HI, Double.POSITIVE_INFINITY, "l")),
-                MissingNode.getInstance());
+                null);
     }
 
     ModelSet models() {

@@ -3,7 +3,6 @@ package dev.phaseflow.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.phaseflow.models.Denoiser;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.pipeline.routing.RouterPlan;
@@ -29,7 +28,7 @@ class MixtureSamplingTest {
         Denoiser exact = MIXTURE.exactDenoiser();
         RouterPlan plan = new RouterPlan(TwoGaussianMixture.EXACT_NAME, "local", 1, 3,
                 List.of(new RouterPlan.Interval(0, Double.POSITIVE_INFINITY, TwoGaussianMixture.EXACT_NAME)),
-                MissingNode.getInstance());
+                null);
         ModelSet models = new ModelSet(Map.of(TwoGaussianMixture.EXACT_NAME, exact, "local", MIXTURE.localDenoiser(1)), plan,
                 0.002, 80, 1, MIXTURE.height(), MIXTURE.width());
         List<ImageBatch> images = new ArrayList<>();

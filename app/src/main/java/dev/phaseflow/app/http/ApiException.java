@@ -1,7 +1,6 @@
 package dev.phaseflow.app.http;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phaseflow.api.ErrorBody;
 
 /**
  * A request the server answers with an error status and the JSON body
@@ -58,13 +57,8 @@ public final class ApiException extends RuntimeException {
         return field;
     }
 
-    public ObjectNode toJson() {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("error", error);
-        n.put("message", getMessage());
-        if (field != null) {
-            n.put("field", field);
-        }
-        return n;
+    /** The response body, and the data of a stream's error event. */
+    public ErrorBody toBody() {
+        return new ErrorBody(error, getMessage(), field);
     }
 }

@@ -1,9 +1,9 @@
 package dev.phaseflow.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phaseflow.actors.OverloadedException;
+import dev.phaseflow.api.Wire;
 import dev.phaseflow.pipeline.InvalidRequestException;
 import dev.phaseflow.pipeline.SamplingException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,7 +17,6 @@ import reactor.netty.http.server.HttpServerResponse;
 /** Writing whole responses, and what status each failure gets. */
 final class Responses {
     static final String JSON_TYPE = "application/json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Responses() {}
 
@@ -29,9 +28,10 @@ final class Responses {
                 .then();
     }
 
-    static Mono<Void> json(HttpServerResponse res, int status, ObjectNode body) {
+    /** {@code body}: a JSON tree or a wire record. */
+    static Mono<Void> json(HttpServerResponse res, int status, Object body) {
         try {
-            return bytes(res, status, JSON_TYPE, JSON.writeValueAsBytes(body));
+            return bytes(res, status, JSON_TYPE, Wire.mapper().writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,7 +44,7 @@ final class Responses {
         if (e.status() == 503) {
             res.header(HttpHeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
-        return json(res, e.status(), e.toJson());
+        return json(res, e.status(), e.toBody());
     }
 
     /**
@@ -67,7 +67,7 @@ final class Responses {
     }
 
     static ObjectNode object() {
-        return JSON.createObjectNode();
+        return Wire.mapper().createObjectNode();
     }
 
     /** The API error of any failure: the engine's exceptions keep their meaning, the rest is a 500. */

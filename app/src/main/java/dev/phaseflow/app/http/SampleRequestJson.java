@@ -1,34 +1,29 @@
 package dev.phaseflow.app.http;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.phaseflow.api.SampleRequestBody;
+import dev.phaseflow.api.Wire;
+import dev.phaseflow.api.WireException;
 import dev.phaseflow.pipeline.InvalidRequestException;
 import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.routing.Mode;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 
 /**
- * The JSON body of {@code POST /v1/samples} to a {@link SampleRequest}. Every field is optional
- * (absent or null: {@link SampleRequest#defaults()}); unknown fields, wrong types and values
- * out of range are rejected with a 400 naming the field.
+ * The JSON body of {@code POST /v1/samples} to a {@link SampleRequest}: bound to the api module's
+ * {@link SampleRequestBody}. Every field is optional (absent or null: {@link SampleRequest#defaults()});
+ * unknown fields, wrong types and values out of range are rejected with a 400 naming the field.
  */
 public final class SampleRequestJson {
     /** The fields a body may have, in the order of the API description. */
-    public static final List<String> FIELDS = List.of("count", "steps", "solver", "schedule", "mode", "seed",
-            "preview_every", "eta", "timeout");
+    public static final List<String> FIELDS = SampleRequestBody.FIELDS;
 
     /** A request and its own deadline (null: the server's default). */
     public record Timed(SampleRequest request, java.time.Duration timeout) {}
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final SampleRequest.Limits limits;
 
@@ -48,30 +43,33 @@ public final class SampleRequestJson {
             return new Timed(validated(SampleRequest.defaults()), null);
         }
         if (!root.isObject()) {
-            throw new ApiException(400, "invalid_request", "the body must be a JSON object, got " + kind(root));
+            throw new ApiException(400, "invalid_request", "the body must be a JSON object, got " + Wire.kind(root));
         }
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ApiException.invalidField(name, "unknown field '" + name + "' (allowed: " + String.join(", ", FIELDS) + ")");
-            }
+        SampleRequestBody b;
+        try {
+            b = Wire.bind(root, SampleRequestBody.class);
+        } catch (WireException e) {
+            throw ApiException.invalidField(e.field(), e.getMessage());
         }
         SampleRequest d = SampleRequest.defaults();
         SampleRequest r = new SampleRequest(
-                integer(root, "count", d.count()),
-                integer(root, "steps", d.steps()),
-                text(root, "solver", d.solver()),
-                text(root, "schedule", d.schedule()),
-                mode(root, d.mode()),
-                longInteger(root, "seed", d.seed()),
-                integer(root, "preview_every", d.previewEvery()),
-                number(root, "eta", d.eta()));
-        return new Timed(validated(r), timeout(root));
+                or(b.count(), d.count()),
+                or(b.steps(), d.steps()),
+                or(b.solver(), d.solver()),
+                or(b.schedule(), d.schedule()),
+                b.mode() == null ? d.mode() : mode(b.mode()),
+                or(b.seed(), d.seed()),
+                or(b.previewEvery(), d.previewEvery()),
+                or(b.eta(), d.eta()));
+        return new Timed(validated(r), timeout(b.timeout()));
     }
 
-    private static java.time.Duration timeout(JsonNode root) {
-        double seconds = number(root, "timeout", Double.NaN);
-        if (Double.isNaN(seconds) && field(root, "timeout") == null) {
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static java.time.Duration timeout(Double seconds) {
+        if (seconds == null) {
             return null;
         }
         if (!(seconds > 0) || seconds > 1e6) {
@@ -91,8 +89,8 @@ public final class SampleRequestJson {
 
     private static JsonNode read(byte[] body) {
         try {
-            JsonNode root = JSON.readTree(body);
-            return root == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root;
+            JsonNode root = Wire.mapper().readTree(body);
+            return root == null ? MissingNode.getInstance() : root;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -102,84 +100,11 @@ public final class SampleRequestJson {
         }
     }
 
-    private static JsonNode field(JsonNode root, String name) {
-        JsonNode v = root.get(name);
-        return v == null || v.isNull() ? null : v;
-    }
-
-    private static int integer(JsonNode root, String name, int fallback) {
-        JsonNode v = field(root, name);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw ApiException.invalidField(name, name + " must be a 32-bit integer, got " + shown(v));
-        }
-        return v.intValue();
-    }
-
-    private static long longInteger(JsonNode root, String name, long fallback) {
-        JsonNode v = field(root, name);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw ApiException.invalidField(name, name + " must be a 64-bit integer, got " + shown(v));
-        }
-        return v.longValue();
-    }
-
-    private static double number(JsonNode root, String name, double fallback) {
-        JsonNode v = field(root, name);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isNumber()) {
-            throw ApiException.invalidField(name, name + " must be a number, got " + shown(v));
-        }
-        return v.doubleValue();
-    }
-
-    private static String text(JsonNode root, String name, String fallback) {
-        JsonNode v = field(root, name);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.isTextual()) {
-            throw ApiException.invalidField(name, name + " must be a string, got " + shown(v));
-        }
-        return v.textValue();
-    }
-
-    private static Mode mode(JsonNode root, Mode fallback) {
-        String id = text(root, "mode", null);
-        if (id == null) {
-            return fallback;
-        }
+    private static Mode mode(String id) {
         try {
             return Mode.parse(id);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalidField("mode", "mode must be one of hybrid, global, local, swapped, got '" + clip(id) + "'");
+            throw ApiException.invalidField("mode", "mode must be one of hybrid, global, local, swapped, got '" + Wire.clip(id) + "'");
         }
-    }
-
-    private static String shown(JsonNode v) {
-        return kind(v) + " " + clip(v.toString());
-    }
-
-    private static String kind(JsonNode v) {
-        return switch (v.getNodeType()) {
-            case STRING -> "a string";
-            case NUMBER -> "the number";
-            case BOOLEAN -> "the boolean";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        };
-    }
-
-    /** Echoes of client input stay short. */
-    private static String clip(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

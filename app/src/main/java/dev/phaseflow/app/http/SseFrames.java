@@ -1,26 +1,27 @@
 package dev.phaseflow.app.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phaseflow.api.CompletedEvent;
+import dev.phaseflow.api.ErrorBody;
+import dev.phaseflow.api.ImageEvent;
+import dev.phaseflow.api.StartedEvent;
+import dev.phaseflow.api.StepEvent;
+import dev.phaseflow.api.Wire;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.Png;
-import dev.phaseflow.pipeline.routing.ModelTier;
 import dev.phaseflow.pipeline.SampleEvent;
-import dev.phaseflow.pipeline.SampleRequest;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Sample events as Server-Sent Events: {@code event: <name>} and one {@code data:} line of
- * JSON per frame. Images travel as base64 PNG. Encoding PNGs costs CPU: callers run this off
- * the event loop.
+ * JSON per frame, an event record of the api module. Images travel as base64 PNG. Encoding PNGs
+ * costs CPU: callers run this off the event loop.
  */
 public final class SseFrames {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private SseFrames() {}
 
     /** The frame of one event. */
@@ -31,100 +32,51 @@ public final class SseFrames {
     /** The frame of one event; step events carry {@code deltaAt(sigma)} as "delta" when it is known. */
     public static String encode(SampleEvent event, java.util.function.DoubleUnaryOperator deltaAt) {
         if (event instanceof SampleEvent.Started s) {
-            return frame("started", started(s));
+            return frame(StartedEvent.EVENT, started(s));
         } else if (event instanceof SampleEvent.Step s) {
-            ObjectNode n = step(s);
-            double delta = deltaAt == null ? Double.NaN : deltaAt.applyAsDouble(s.sigma());
-            if (Double.isFinite(delta)) {
-                n.put("delta", delta); // the live mean Delta of all traffic at this sigma
-            }
-            return frame("step", n);
+            return frame(StepEvent.EVENT, step(s, deltaAt == null ? Double.NaN : deltaAt.applyAsDouble(s.sigma())));
         } else if (event instanceof SampleEvent.Image i) {
-            return frame("image", image(i));
+            return frame(ImageEvent.EVENT, new ImageEvent(i.index(), base64(Png.encode(i.pixels(), 0))));
         } else if (event instanceof SampleEvent.Completed c) {
-            return frame("completed", completed(c));
+            return frame(CompletedEvent.EVENT, completed(c));
         }
         throw new IllegalArgumentException("unknown sample event " + event);
     }
 
     /** The last frame of a stream that failed after it started. */
     public static String error(ApiException e) {
-        return frame("error", e.toJson());
+        return frame(ErrorBody.EVENT, e.toBody());
     }
 
-    static String frame(String event, ObjectNode data) {
-        try {
-            // Jackson writes JSON on one line, so one data: line carries it
-            return "event: " + event + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+    static String frame(String event, Object data) {
+        // Jackson writes JSON on one line, so one data: line carries it
+        return "event: " + event + "\ndata: " + Wire.write(data) + "\n\n";
     }
 
-    static ObjectNode started(SampleEvent.Started s) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("request_id", s.requestId());
-        n.set("request", request(s.request()));
-        ArrayNode sigmas = n.putArray("sigmas");
+    static StartedEvent started(SampleEvent.Started s) {
+        List<Double> sigmas = new ArrayList<>(s.sigmas().length);
         for (double sigma : s.sigmas()) {
             sigmas.add(sigma);
         }
-        ArrayNode models = n.putArray("models");
-        s.models().forEach(models::add);
-        ArrayNode tiers = n.putArray("model_tiers");
-        for (ModelTier t : s.tiers()) {
-            ObjectNode m = tiers.addObject();
-            m.put("model", t.model());
-            m.put("route", t.route().id());
-            m.put("tier", t.tier());
-            if (Double.isFinite(t.relativeCost())) {
-                m.put("relative_cost", t.relativeCost());
-            }
-        }
-        return n;
+        List<StartedEvent.Tier> tiers = s.tiers().stream().map(t -> new StartedEvent.Tier(t.model(), t.route().id(), t.tier(),
+                finite(t.relativeCost()))).toList();
+        return new StartedEvent(s.requestId(), s.request().toBody(), sigmas, s.models(), tiers);
     }
 
-    static ObjectNode request(SampleRequest r) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("count", r.count());
-        n.put("steps", r.steps());
-        n.put("solver", r.solver());
-        n.put("schedule", r.schedule());
-        n.put("mode", r.mode().id());
-        n.put("seed", r.seed());
-        n.put("preview_every", r.previewEvery());
-        n.put("eta", r.eta());
-        return n;
+    /** {@code delta}: the live mean Delta of all traffic at this sigma; NaN while unknown (left out). */
+    static StepEvent step(SampleEvent.Step s, double delta) {
+        return new StepEvent(s.index(), s.sigma(), s.route().id(), s.model(), s.models(),
+                s.preview().map(p -> base64(grid(p))).orElse(null), finite(delta));
     }
 
-    static ObjectNode step(SampleEvent.Step s) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("index", s.index());
-        n.put("sigma", s.sigma());
-        n.put("route", s.route().id());
-        n.put("model", s.model());
-        ArrayNode models = n.putArray("models");
-        s.models().forEach(models::add);
-        s.preview().ifPresent(p -> n.put("preview", base64(grid(p))));
-        return n;
-    }
-
-    static ObjectNode image(SampleEvent.Image i) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("index", i.index());
-        n.put("png", base64(Png.encode(i.pixels(), 0)));
-        return n;
-    }
-
-    static ObjectNode completed(SampleEvent.Completed c) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("images", c.images());
-        ObjectNode byRoute = n.putObject("evaluations_by_route");
+    static CompletedEvent completed(SampleEvent.Completed c) {
+        Map<String, Long> byRoute = new LinkedHashMap<>();
         c.evaluationsByRoute().forEach((route, count) -> byRoute.put(route.id(), count));
-        ObjectNode byModel = n.putObject("evaluations_by_model");
-        new TreeMap<>(c.evaluationsByModel()).forEach(byModel::put);
-        n.put("wall_seconds", c.wallNanos() / 1e9);
-        return n;
+        return new CompletedEvent(c.images(), byRoute, new TreeMap<>(c.evaluationsByModel()), c.wallNanos() / 1e9);
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** Every image of a preview as one PNG: the image itself for one, a square-ish grid for more. */

@@ -2,7 +2,6 @@ package dev.phaseflow.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.phaseflow.actors.EngineConfig;
 import dev.phaseflow.actors.EngineObserver;
 import dev.phaseflow.actors.PhaseflowEngine;
@@ -48,7 +47,7 @@ final class ServerFixture implements AutoCloseable {
     static RouterPlan plan(String global, String local) {
         return new RouterPlan(global, local, 0.5, 5.0, List.of(new RouterPlan.Interval(0, 0.5, local),
                 new RouterPlan.Interval(0.5, 5.0, global), new RouterPlan.Interval(5.0, Double.POSITIVE_INFINITY, local)),
-                MissingNode.getInstance());
+                null);
     }
 
     static ModelSet models(Denoiser global, Denoiser local) {

@@ -2,8 +2,13 @@ package dev.phaseflow.loadtest.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phaseflow.api.CompletedEvent;
+import dev.phaseflow.api.ErrorBody;
+import dev.phaseflow.api.ImageEvent;
+import dev.phaseflow.api.StartedEvent;
+import dev.phaseflow.api.StepEvent;
+import dev.phaseflow.api.Wire;
+import dev.phaseflow.api.WireException;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.Png;
 import dev.phaseflow.pipeline.SampleEvent;
@@ -16,7 +21,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,31 +29,22 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 
 /**
- * The phaseflow server's wire format, in one place so that it is easy to follow the server as it
- * changes. Request: {@code POST /v1/samples} with a JSON body of the request's fields in snake
- * case. Response: Server-Sent Events {@code started}, {@code step}, {@code image} ({@code index}
- * and a base64 {@code png}), {@code completed} ({@code images}, {@code evaluations_by_route},
- * {@code evaluations_by_model}, {@code wall_seconds}) and {@code error}. Fields a load test does
- * not need are read leniently (absent: a default); the ones it counts on fail clearly.
+ * The load-test client's side of the phaseflow server's wire format, whose records (request
+ * body, events, error body) are the api module's, shared with the server. Request:
+ * {@code POST /v1/samples} with a {@link dev.phaseflow.api.SampleRequestBody}. Response:
+ * Server-Sent Events {@code started}, {@code step}, {@code image}, {@code completed} and
+ * {@code error}, each bound to its record and mapped to a {@link SampleEvent}. Fields a load test
+ * does not need may be absent (a default); the ones it counts on fail clearly, as do values of
+ * the wrong type.
  */
 public final class WireFormat {
     public static final String PATH = "/v1/samples";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private WireFormat() {}
 
     /** The request body. */
     public static String requestBody(SampleRequest r) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("count", r.count());
-        n.put("steps", r.steps());
-        n.put("solver", r.solver());
-        n.put("schedule", r.schedule());
-        n.put("mode", r.mode().id());
-        n.put("seed", r.seed());
-        n.put("preview_every", r.previewEvery());
-        n.put("eta", r.eta());
-        return n.toString();
+        return Wire.write(r.toBody());
     }
 
     /**
@@ -60,66 +55,66 @@ public final class WireFormat {
      * @throws RemoteSamplingException for an {@code error} event
      * @throws IllegalArgumentException when an event's data is not what the format says
      */
-    /** "model_tiers": [{model, route, tier, relative_cost}], absent from older servers. */
-    static List<ModelTier> tiers(JsonNode list, SseEvent e) {
-        List<ModelTier> out = new java.util.ArrayList<>();
-        for (JsonNode t : list) {
-            double cost = t.path("relative_cost").isNumber() ? t.path("relative_cost").asDouble() : Double.NaN;
-            out.add(new ModelTier(text(t, "model", ""), route(required(t, "route", e).asText(), e), cost,
-                    text(t, "tier", "unmeasured")));
-        }
-        return out;
-    }
-
     public static Optional<SampleEvent> toSampleEvent(SseEvent e, SampleRequest request, String requestId) {
         return switch (e.event()) {
-            case "started" -> {
-                JsonNode d = json(e);
-                yield Optional.of(new SampleEvent.Started(text(d, "request_id", requestId), request,
-                        doubles(d.path("sigmas")), strings(d.path("models")), tiers(d.path("model_tiers"), e)));
+            case StartedEvent.EVENT -> {
+                StartedEvent d = bind(e, StartedEvent.class);
+                yield Optional.of(new SampleEvent.Started(or(d.requestId(), requestId), request, doubles(d.sigmas()),
+                        or(d.models(), List.of()), tiers(or(d.modelTiers(), List.of()), e)));
             }
-            case "step" -> {
-                JsonNode d = json(e);
-                String model = text(d, "model", "");
-                List<String> models = strings(d.path("models"));
-                yield Optional.of(new SampleEvent.Step(requestId, required(d, "index", e).asInt(),
-                        d.path("sigma").asDouble(Double.NaN), route(required(d, "route", e).asText(), e), model,
+            case StepEvent.EVENT -> {
+                StepEvent d = bind(e, StepEvent.class);
+                String model = or(d.model(), "");
+                List<String> models = or(d.models(), List.of());
+                yield Optional.of(new SampleEvent.Step(requestId, required(d.index(), "index", e), or(d.sigma(), Double.NaN),
+                        route(required(d.route(), "route", e), e), model,
                         models.isEmpty() && !model.isEmpty() ? List.of(model) : models, Optional.empty()));
             }
-            case "image" -> {
-                JsonNode d = json(e);
-                yield Optional.of(new SampleEvent.Image(requestId, required(d, "index", e).asInt(),
-                        decodePng(required(d, "png", e).asText(), e)));
+            case ImageEvent.EVENT -> {
+                ImageEvent d = bind(e, ImageEvent.class);
+                yield Optional.of(new SampleEvent.Image(requestId, required(d.index(), "index", e),
+                        decodePng(required(d.png(), "png", e), e)));
             }
-            case "completed" -> {
-                JsonNode d = json(e);
+            case CompletedEvent.EVENT -> {
+                CompletedEvent d = bind(e, CompletedEvent.class);
                 Map<Route, Long> byRoute = new EnumMap<>(Route.class);
                 for (Route r : Route.values()) {
                     byRoute.put(r, 0L);
                 }
-                counts(d.path("evaluations_by_route")).forEach((k, v) -> byRoute.put(route(k, e), v));
-                yield Optional.of(new SampleEvent.Completed(requestId, required(d, "images", e).asInt(), byRoute,
-                        counts(d.path("evaluations_by_model")),
-                        Math.round(d.path("wall_seconds").asDouble(Double.NaN) * 1e9)));
+                or(d.evaluationsByRoute(), Map.<String, Long>of()).forEach((k, v) -> byRoute.put(route(k, e), or(v, 0L)));
+                Map<String, Long> byModel = new LinkedHashMap<>();
+                or(d.evaluationsByModel(), Map.<String, Long>of()).forEach((k, v) -> byModel.put(k, or(v, 0L)));
+                yield Optional.of(new SampleEvent.Completed(requestId, required(d.images(), "images", e), byRoute, byModel,
+                        Math.round(or(d.wallSeconds(), Double.NaN) * 1e9)));
             }
-            case "error" -> throw error(e);
+            case ErrorBody.EVENT -> throw error(e);
             default -> Optional.empty();
         };
     }
 
-    /** The server's error event as an exception: kind from {@code kind} (or {@code error}), else "failed". */
+    /** "model_tiers": [{model, route, tier, relative_cost}], absent from older servers. */
+    static List<ModelTier> tiers(List<StartedEvent.Tier> list, SseEvent e) {
+        List<ModelTier> out = new ArrayList<>();
+        for (StartedEvent.Tier t : list) {
+            out.add(new ModelTier(or(t.model(), ""), route(required(t.route(), "route", e), e), or(t.relativeCost(), Double.NaN),
+                    or(t.tier(), "unmeasured")));
+        }
+        return out;
+    }
+
+    /** The server's error event as an exception: kind from {@code error} (or {@code kind}), else "failed". */
     public static RemoteSamplingException error(SseEvent e) {
-        JsonNode d;
+        ErrorBody d;
         try {
-            d = JSON.readTree(e.data());
-        } catch (JsonProcessingException ex) {
+            JsonNode tree = Wire.mapper().readTree(e.data());
+            if (tree == null || !tree.isObject()) {
+                return new RemoteSamplingException("failed", e.data());
+            }
+            d = Wire.bind(tree, ErrorBody.class);
+        } catch (JsonProcessingException | IllegalArgumentException ex) {
             return new RemoteSamplingException("failed", e.data());
         }
-        if (d == null || !d.isObject()) {
-            return new RemoteSamplingException("failed", e.data());
-        }
-        String kind = text(d, "kind", text(d, "error", "failed")).toLowerCase(Locale.ROOT);
-        return new RemoteSamplingException(kind, text(d, "message", e.data()));
+        return new RemoteSamplingException(or(d.error(), "failed").toLowerCase(Locale.ROOT), or(d.message(), e.data()));
     }
 
     /** A refused request: 503 and 429 are overload, 400 and 422 an invalid request; the body is the message. */
@@ -136,25 +131,34 @@ public final class WireFormat {
         return new RemoteSamplingException(kind, "HTTP " + status + (message.isEmpty() ? "" : ": " + message));
     }
 
-    private static JsonNode json(SseEvent e) {
+    /** An event's data as its record; fields the client does not know are ignored. */
+    private static <T> T bind(SseEvent e, Class<T> type) {
+        JsonNode n;
         try {
-            JsonNode n = JSON.readTree(e.data());
-            if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException("server event '" + e.event() + "': data is not a JSON object: " + clip(e.data()));
-            }
-            return n;
+            n = Wire.mapper().readTree(e.data());
         } catch (JsonProcessingException ex) {
             throw new IllegalArgumentException("server event '" + e.event() + "': data is not JSON: " + clip(e.data()));
         }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("server event '" + e.event() + "': data is not a JSON object: " + clip(e.data()));
+        }
+        try {
+            return Wire.bind(n, type);
+        } catch (WireException ex) {
+            throw new IllegalArgumentException("server event '" + e.event() + "': " + ex.getMessage());
+        }
     }
 
-    private static JsonNode required(JsonNode d, String field, SseEvent e) {
-        JsonNode v = d.get(field);
-        if (v == null || v.isNull()) {
+    private static <T> T required(T value, String field, SseEvent e) {
+        if (value == null) {
             throw new IllegalArgumentException("server event '" + e.event() + "' has no field '" + field + "': "
                     + clip(e.data()));
         }
-        return v;
+        return value;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
     }
 
     private static Route route(String id, SseEvent e) {
@@ -181,32 +185,14 @@ public final class WireFormat {
         return Png.fromImage(image, grey ? 1 : 3);
     }
 
-    private static String text(JsonNode d, String field, String fallback) {
-        JsonNode v = d.get(field);
-        return v == null || v.isNull() ? fallback : v.asText();
-    }
-
-    private static double[] doubles(JsonNode array) {
-        double[] out = new double[array.isArray() ? array.size() : 0];
+    /** A JSON null in the list is NaN. */
+    private static double[] doubles(List<Double> list) {
+        if (list == null) {
+            return new double[0];
+        }
+        double[] out = new double[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asDouble();
-        }
-        return out;
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        if (array.isArray()) {
-            array.forEach(n -> out.add(n.asText()));
-        }
-        return out;
-    }
-
-    private static Map<String, Long> counts(JsonNode object) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            out.put(f.getKey(), f.getValue().asLong());
+            out[i] = or(list.get(i), Double.NaN);
         }
         return out;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phaseflow.api.CalibrationSummary;
 import dev.phaseflow.loadtest.quality.ClassifierFeatures;
 import dev.phaseflow.loadtest.quality.FeatureExtractor;
 import dev.phaseflow.models.Denoiser;
@@ -76,9 +77,8 @@ public final class ZooPlanSearch {
         Files.writeString(calibration, JSON.writeValueAsString(all) + "\n");
 
         RouterPlan rule = report.routerPlan();
-        ObjectNode summary = ((ObjectNode) rule.calibration()).deepCopy();
-        summary.put("plan_source", result.chosen().isPresent() ? "plan-search" : "per-sigma-rule");
-        summary.set(JSON_KEY, compact(search));
+        CalibrationSummary summary = rule.calibration().withPlanSearch(
+                result.chosen().isPresent() ? "plan-search" : "per-sigma-rule", compact(search));
         List<Interval> hybrid = result.chosen().map(c -> c.plan().intervals()).orElse(rule.hybrid());
         double[] window = window(hybrid, isGlobal, report.costs(), rule.windowLo(), rule.windowHi());
         RouterPlan plan = new RouterPlan(rule.globalModel(), rule.localModel(), window[0], window[1], hybrid, summary);
@@ -174,13 +174,12 @@ public final class ZooPlanSearch {
 
         Path routerFile = folder.resolve(RouterPlan.FILE_NAME);
         RouterPlan current = RouterPlan.read(routerFile);
-        ObjectNode summary = ((ObjectNode) current.calibration()).deepCopy();
-        summary.set(JSON_KEY, compact(search));
-        if (check.chosen().isEmpty()) {
-            summary.put("plan_source", "per-sigma-rule");
+        if (current.calibration() == null) {
+            throw new IllegalArgumentException(routerFile + ": has no field 'calibration' (run 'phaseflow calibrate' first)");
         }
-        Map<String, Double> costs = new LinkedHashMap<>();
-        summary.path("seconds_per_image").fields().forEachRemaining(e -> costs.put(e.getKey(), e.getValue().asDouble()));
+        CalibrationSummary summary = current.calibration().withPlanSearch(
+                check.chosen().isEmpty() ? "per-sigma-rule" : current.calibration().planSource(), compact(search));
+        Map<String, Double> costs = current.measuredCosts();
         List<Interval> hybrid = check.chosen().map(c -> c.plan().intervals()).orElse(current.hybrid());
         double[] window = costs.isEmpty() ? new double[] {current.windowLo(), current.windowHi()}
                 : window(hybrid, isGlobal, ModelCosts.given(costs), current.windowLo(), current.windowHi());

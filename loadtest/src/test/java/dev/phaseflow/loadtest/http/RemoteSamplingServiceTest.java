@@ -37,7 +37,7 @@ class RemoteSamplingServiceTest {
         var local = DATA.localDenoiser(1);
         RouterPlan plan = new RouterPlan(exact.name(), local.name(), 1, 8, List.of(new RouterPlan.Interval(0, 1, local.name()),
                 new RouterPlan.Interval(1, Double.POSITIVE_INFINITY, exact.name())),
-                com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+                null);
         return new ModelSet(Map.of(exact.name(), exact, local.name(), local), plan, 0.01, 40, 1, 6, 6);
     }
 

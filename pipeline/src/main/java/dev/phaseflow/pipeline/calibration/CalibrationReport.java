@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phaseflow.api.CalibrationSummary;
 import dev.phaseflow.pipeline.routing.RouterPlan;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,27 +96,17 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
         return CalibrationFigure.of(this);
     }
 
-    /** The short summary stored in router.json. */
-    public ObjectNode summary() {
-        ObjectNode s = JSON.createObjectNode();
-        s.put("dataset", dataset);
-        s.put("images", images);
-        s.put("grid_points", grid().length);
-        s.put("grid_min", grid()[0]);
-        s.put("grid_max", grid()[grid().length - 1]);
-        s.put("tolerance", tolerance);
-        put(s, "sigma_s", spectralSigma);
-        put(s, "data_variance", dataVariance);
-        ObjectNode window = s.putObject("window");
-        window.put("sigma_lo", plan.windowLo());
-        window.put("sigma_hi", plan.windowHi());
-        window.put("source", plan.windowSource().id());
-        s.put("schedule", schedule.schedule());
-        s.put("global_share", schedule.globalShare());
-        put(s, "speed_up", schedule.speedUp());
-        s.set("seconds_per_image", costsJson());
-        s.put("costs_measured", costs.measured());
-        return s;
+    /** The short summary stored in router.json (values that are not finite as null). */
+    public CalibrationSummary summary() {
+        return new CalibrationSummary(dataset, images, grid().length, grid()[0], grid()[grid().length - 1], tolerance,
+                finite(spectralSigma), finite(dataVariance),
+                new CalibrationSummary.Window(plan.windowLo(), plan.windowHi(), plan.windowSource().id()),
+                schedule.schedule(), schedule.globalShare(), finite(schedule.speedUp()), costs.secondsPerImage(),
+                costs.measured(), null, null);
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** Everything: the content of calibration.json. */

@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phaseflow.api.CalibrationSummary;
+import dev.phaseflow.api.Wire;
+import dev.phaseflow.api.WireException;
 import dev.phaseflow.models.ModelRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,10 +29,10 @@ import java.util.Map;
  * @param windowLo     lower edge of the transition window (sigma)
  * @param windowHi     upper edge of the transition window (sigma)
  * @param hybrid       the calibrated intervals, ascending, covering [0, infinity)
- * @param calibration  what calibration measured (free-form, for reports)
+ * @param calibration  what calibration measured and chose; null when the plan was not calibrated
  */
 public record RouterPlan(String globalModel, String localModel, double windowLo, double windowHi,
-                         List<Interval> hybrid, JsonNode calibration) {
+                         List<Interval> hybrid, CalibrationSummary calibration) {
 
     public static final String FILE_NAME = "router.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -65,6 +69,19 @@ public record RouterPlan(String globalModel, String localModel, double windowLo,
             }
         }
         throw new IllegalArgumentException("sigma " + sigma + " is outside every interval of mode " + mode.id());
+    }
+
+    /** Each model's measured seconds per image, in report order; empty when calibration recorded none. */
+    public Map<String, Double> measuredCosts() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (calibration != null) {
+            calibration.costs().forEach((model, seconds) -> {
+                if (seconds != null) {
+                    out.put(model, seconds);
+                }
+            });
+        }
+        return out;
     }
 
     /** Every model a mode uses. */
@@ -135,10 +152,24 @@ public record RouterPlan(String globalModel, String localModel, double windowLo,
             double to = upper == null || upper.isNull() ? Double.POSITIVE_INFINITY : number(n, "sigma_hi", where + ".sigma_hi", source);
             list.add(new Interval(from, to, text(n, "model", source)));
         }
+        CalibrationSummary calibration = calibration(root.get("calibration"), source);
         try {
-            return new RouterPlan(global, local, lo, hi, list, root.path("calibration"));
+            return new RouterPlan(global, local, lo, hi, list, calibration);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static CalibrationSummary calibration(JsonNode node, String source) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return Wire.bind(node, CalibrationSummary.class);
+        } catch (WireException e) {
+            // "calibration.window.sigma_lo must be a number, got ..." or "field 'calibration' must be a JSON object, got ..."
+            throw new IllegalArgumentException(source + ": " + (e.field() == null ? "field 'calibration' " : "calibration.")
+                    + e.getMessage());
         }
     }
 
@@ -154,8 +185,8 @@ public record RouterPlan(String globalModel, String localModel, double windowLo,
         window.put("sigma_lo", windowLo);
         window.put("sigma_hi", windowHi);
         root.set("hybrid", intervalsJson(hybrid));
-        if (calibration != null && !calibration.isMissingNode()) {
-            root.set("calibration", calibration);
+        if (calibration != null) {
+            root.set("calibration", Wire.mapper().valueToTree(calibration));
         }
         return root;
     }

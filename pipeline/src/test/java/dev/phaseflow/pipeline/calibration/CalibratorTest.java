@@ -154,9 +154,9 @@ class CalibratorTest {
         assertEquals(report.plan().intervals(), plan.hybrid());
         assertEquals(report.plan().windowLo(), plan.windowLo());
         assertEquals(report.plan().windowHi(), plan.windowHi());
-        assertEquals(CalibrationConfig.DEFAULT_TOLERANCE, plan.calibration().get("tolerance").asDouble());
-        assertEquals(report.schedule().globalShare(), plan.calibration().get("global_share").asDouble());
-        assertEquals(200, plan.calibration().get("images").asInt());
+        assertEquals(CalibrationConfig.DEFAULT_TOLERANCE, plan.calibration().tolerance());
+        assertEquals(report.schedule().globalShare(), plan.calibration().globalShare());
+        assertEquals(200, plan.calibration().images());
 
         JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve(CalibrationReport.JSON_FILE)));
         assertEquals(40, json.get("grid").size());
