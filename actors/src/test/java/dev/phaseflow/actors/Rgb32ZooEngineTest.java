@@ -14,30 +14,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A zoo of another size and channel count (3x32x32, untrained fixture models from
+ * Zoos of another size and channel count (3x32x32, untrained fixture models from
  * models/training/make_size_fixtures.py: an eps/vp-linear UNet and a local model of radius 2)
  * through the engine, the local model cut into 12x12 tiles spread over workers: images bit-identical
- * to the reference engine's.
+ * to the reference engine's. The same for the second shipped zoo, letters-32.
  */
 class Rgb32ZooEngineTest {
     static final String FIXTURE_ZOO = "models/src/test/resources/fixtures/zoo-rgb32";
 
     static Path fixtureZoo() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve(FIXTURE_ZOO))) {
-                return dir.resolve(FIXTURE_ZOO);
-            }
-        }
-        throw new IllegalStateException("fixture zoo " + FIXTURE_ZOO + " not found above " + Path.of("").toAbsolutePath());
+        return above(FIXTURE_ZOO);
     }
 
-    @Test
-    void rgb32ImagesWithShardedTilesMatchTheReference() {
-        try (ModelZoo zoo = ModelZoo.open(fixtureZoo(), SessionConfig.defaults().withIntraOpThreads(1))) {
-            ModelSet models = ModelSet.fromZoo(zoo, 12);
+    static Path above(String folder) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(folder))) {
+                return dir.resolve(folder);
+            }
+        }
+        throw new IllegalStateException("zoo " + folder + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** The fixture zoo (3x32x32, 12x12 tiles) and the shipped second zoo, letters-32 (1x32x32, trained, 16x16 tiles). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({FIXTURE_ZOO + ",3,12", "models/zoo/letters-32,1,16"})
+    void imagesWithShardedTilesMatchTheReference(String folder, int channels, int tile) {
+        try (ModelZoo zoo = ModelZoo.open(above(folder), SessionConfig.defaults().withIntraOpThreads(1))) {
+            ModelSet models = ModelSet.fromZoo(zoo, tile);
+            assertEquals(channels, models.channels());
             List<SampleRequest> requests = new ArrayList<>();
             String[] solvers = {"euler", "heun", "dpmpp-2m", "euler-ancestral"};
             for (int i = 0; i < 4; i++) {
@@ -52,7 +60,7 @@ class Rgb32ZooEngineTest {
                 List<List<SampleEvent>> got = EngineTest.runAll(engine, requests, 4);
                 for (int i = 0; i < requests.size(); i++) {
                     float[] want = EngineTest.images(reference.get(i));
-                    assertEquals(requests.get(i).count() * 3 * 32 * 32, want.length);
+                    assertEquals(requests.get(i).count() * channels * 32 * 32, want.length);
                     assertArrayEquals(want, EngineTest.images(got.get(i)), "request " + i + " " + requests.get(i));
                 }
             }
