@@ -8,6 +8,8 @@ import dev.phaseflow.pipeline.calibration.ZooCalibration;
 import dev.phaseflow.loadtest.plans.PlanSearch;
 import dev.phaseflow.loadtest.plans.PlanSearchResult;
 import dev.phaseflow.loadtest.plans.ZooPlanSearch;
+import dev.phaseflow.reports.CalibrationFigure;
+import dev.phaseflow.reports.LocalityFigure;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -122,6 +124,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     points == null ? OptionalInt.empty() : OptionalInt.of(points),
                     tolerance == null ? OptionalDouble.empty() : OptionalDouble.of(tolerance),
                     message -> err.println("  " + message));
+            CalibrationFigure.write(report, target);
             spec.commandLine().getOut().print(CalibrationSummary.text(report));
             LocalityReport localityReport = locality ? LocalityCommand.into(this, zoo, report, target) : null;
             if (noSearch) {
@@ -137,7 +140,7 @@ final class CalibrateCommand implements Callable<Integer> {
             ZooPlanSearch.write(target, report, result,
                     model -> zoo.manifest(model).role() == dev.phaseflow.models.ModelRole.GLOBAL, figure -> {
                 if (localityReport != null) {
-                    localityReport.addPanels(figure);
+                    LocalityFigure.addPanels(localityReport, figure);
                 }
             });
             spec.commandLine().getOut().print(result.table());

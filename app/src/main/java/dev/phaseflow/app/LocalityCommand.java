@@ -5,6 +5,7 @@ import dev.phaseflow.pipeline.calibration.CalibrationReport;
 import dev.phaseflow.pipeline.calibration.LocalityCalibration;
 import dev.phaseflow.pipeline.calibration.LocalityReport;
 import dev.phaseflow.pipeline.routing.RouterPlan;
+import dev.phaseflow.reports.LocalityFigure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ final class LocalityCommand {
         }
         LocalityReport report = measure(c, zoo, lo, hi);
         report.writeStandalone(target);
+        LocalityFigure.writeStandalone(report, target);
         out(c).print(report.text());
         out(c).println("wrote " + LocalityReport.JSON_FILE + " and " + LocalityReport.PNG_FILE + " to " + target);
         return 0;
@@ -35,6 +37,7 @@ final class LocalityCommand {
     static LocalityReport into(CalibrateCommand c, ModelZoo zoo, CalibrationReport calibration, Path target) throws IOException {
         LocalityReport report = measure(c, zoo, calibration.plan().windowLo(), calibration.plan().windowHi());
         report.writeInto(calibration, target);
+        LocalityFigure.writeInto(report, calibration, target);
         out(c).print(report.text());
         out(c).println("added '" + LocalityReport.KEY + "' to " + CalibrationReport.JSON_FILE + " and its panels to "
                 + CalibrationReport.PNG_FILE + " in " + target);

@@ -16,6 +16,9 @@ import dev.phaseflow.pipeline.ModelSet;
 import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.routing.Mode;
 import dev.phaseflow.pipeline.routing.Route;
+import dev.phaseflow.reports.PngCheck;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +75,15 @@ class LoadTestTest {
                 assertNotNull(ImageIO.read(dir.resolve(f).toFile()), f + " decodes");
             }
         }
+        // the figures: panels of 560 x 380 under a title, each one drawn, each mode's line in its colour
+        int[] strip = new int[1];
+        BufferedImage throughput = PngCheck.read(dir.resolve("throughput.png"), 2, 1, 560, 380, strip);
+        PngCheck.inkInEveryPanel(throughput, 2, 2, 560, 380, strip[0], 3000);
+        for (Color mode : List.of(new Color(0x1f77b4), new Color(0xff7f0e))) { // hybrid, global
+            assertTrue(PngCheck.count(throughput, mode, 0, strip[0], 560, 380) > 30, "images/s line in " + mode);
+        }
+        BufferedImage latency = PngCheck.read(dir.resolve("latency.png"), 2, 2, 560, 380, strip);
+        PngCheck.inkInEveryPanel(latency, 4, 2, 560, 380, strip[0], 3000);
         JsonNode json = JSON.readTree(dir.resolve(ReportWriter.JSON_FILE).toFile());
 
         JsonNode closed = json.get("closed");

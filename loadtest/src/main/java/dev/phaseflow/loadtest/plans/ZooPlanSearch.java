@@ -12,11 +12,12 @@ import dev.phaseflow.models.ModelManifest;
 import dev.phaseflow.models.ModelZoo;
 import dev.phaseflow.models.data.Datasets;
 import dev.phaseflow.pipeline.calibration.CalibrationReport;
-import dev.phaseflow.pipeline.report.Figure;
-import dev.phaseflow.pipeline.report.Panel;
 import dev.phaseflow.pipeline.routing.RouterPlan;
 import dev.phaseflow.pipeline.sampling.Solvers;
 import dev.phaseflow.pipeline.schedule.Schedules;
+import dev.phaseflow.reports.CalibrationFigure;
+import dev.phaseflow.reports.Figure;
+import dev.phaseflow.reports.Panel;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ public final class ZooPlanSearch {
         RouterPlan plan = new RouterPlan(rule.globalModel(), rule.localModel(), window[0], window[1], hybrid, summary);
         plan.write(folder.resolve(RouterPlan.FILE_NAME));
 
-        Figure figure = report.figure();
+        Figure figure = CalibrationFigure.of(report);
         otherPanels.accept(figure); // panels of other measurements made in the same run (--locality)
         frontPanel(figure.panel("Plan search: speed-up against FD ratio (" + result.solver() + " " + result.steps()
                 + " steps, " + result.settings().images() + " images per plan)"), result);

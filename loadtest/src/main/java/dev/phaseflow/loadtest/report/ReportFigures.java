@@ -6,8 +6,8 @@ import dev.phaseflow.loadtest.RequestOutcome;
 import dev.phaseflow.loadtest.quality.QualityResult;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.Png;
-import dev.phaseflow.pipeline.report.Figure;
-import dev.phaseflow.pipeline.report.Panel;
+import dev.phaseflow.reports.Figure;
+import dev.phaseflow.reports.Panel;
 import dev.phaseflow.pipeline.routing.Mode;
 import dev.phaseflow.pipeline.routing.Route;
 import java.awt.Color;
@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** The report's PNG figures, drawn with the pipeline's {@link Figure}; each mode has one colour throughout. */
+/** The report's PNG figures, drawn with the reports module's {@link Figure}; each mode has one colour throughout. */
 final class ReportFigures {
     static final String THROUGHPUT = "throughput.png";
     static final String LATENCY = "latency.png";

@@ -25,7 +25,7 @@ import java.util.Map;
  * @param seed             of the noise every model sees
  * @param batchSize        images per model call in the error sweep
  * @param costs            seconds per image by model; empty: measure them ({@link ModelCosts#measure})
- * @param outputFolder     where router.json, calibration.json and calibration.png go
+ * @param outputFolder     where router.json and calibration.json go
  */
 public record CalibrationConfig(Map<String, Denoiser> models, String globalModel, String localModel,
                                 LabelledImages data, int images, int statisticsImages, SigmaGrid grid,

@@ -40,8 +40,9 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
                                 X0Errors errors, ModelCosts costs, HybridPlan plan, ScheduleEstimate schedule) {
 
     public static final String JSON_FILE = "calibration.json";
+    /** The figure of the calibration, drawn by the reports module beside the files {@link #write} writes. */
     public static final String PNG_FILE = "calibration.png";
-    static final String FILES = RouterPlan.FILE_NAME + ", " + JSON_FILE + " and " + PNG_FILE;
+    static final String FILES = RouterPlan.FILE_NAME + " and " + JSON_FILE;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public CalibrationReport {
@@ -83,17 +84,11 @@ public record CalibrationReport(String dataset, int images, int statisticsImages
         return new RouterPlan(globalModel, localModel, plan.windowLo(), plan.windowHi(), plan.intervals(), summary());
     }
 
-    /** Writes router.json, calibration.json and calibration.png into the folder (created if needed). */
+    /** Writes router.json and calibration.json into the folder (created if needed). */
     public void write(Path folder) throws IOException {
         Files.createDirectories(folder);
         routerPlan().write(folder.resolve(RouterPlan.FILE_NAME));
         Files.writeString(folder.resolve(JSON_FILE), JSON.writeValueAsString(toJson()) + "\n");
-        CalibrationFigure.of(this).writePng(folder.resolve(PNG_FILE));
-    }
-
-    /** calibration.png as a figure, for callers that add panels of their own before writing it. */
-    public dev.phaseflow.pipeline.report.Figure figure() {
-        return CalibrationFigure.of(this);
     }
 
     /** The short summary stored in router.json (values that are not finite as null). */

@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 /**
  * Phase calibration: measures the data (spectral and class-pair speciation, the Gaussian CMI
  * profile) and the models (x0 error per model, global/local disagreement, cost per image) over a
- * sigma grid, chooses the hybrid plan and writes router.json, calibration.json and calibration.png.
+ * sigma grid, chooses the hybrid plan and writes router.json and calibration.json (calibration.png
+ * is drawn from the returned report by the reports module).
  */
 public final class Calibrator {
     private final CalibrationConfig config;
@@ -19,7 +20,7 @@ public final class Calibrator {
         this.config = config;
     }
 
-    /** Measures, then writes the three files into the configured output folder. */
+    /** Measures, then writes the two files into the configured output folder. */
     public CalibrationReport calibrate(Consumer<String> progress) throws IOException {
         CalibrationReport report = measure(progress);
         report.write(config.outputFolder());

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.phaseflow.pipeline.report.Figure;
-import dev.phaseflow.pipeline.report.Panel;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A measured {@link LocalityProfile} with where it came from: its JSON (the {@value #KEY} key of
- * calibration.json, or locality.json on its own) and its figure panels.
+ * A measured {@link LocalityProfile} with where it came from, and its JSON (the {@value #KEY} key
+ * of calibration.json, or locality.json on its own). Its figure panels (calibration.png,
+ * locality.png) are drawn by the reports module's {@code LocalityFigure}.
  *
  * @param profile           the profile
  * @param trainingSource    where the prior's training images came from
@@ -37,28 +35,19 @@ public record LocalityReport(LocalityProfile profile, String trainingSource, Str
     public static final String JSON_FILE = "locality.json";
     public static final String PNG_FILE = "locality.png";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Color FULL = Color.BLACK;
-    private static final Color GAUSSIAN = new Color(0xb8860b); // apart from the palette's grey (r = 8)
 
-    /** Writes locality.json and locality.png (the calibration files are left alone). */
+    /** Writes locality.json (the calibration files are left alone). */
     public void writeStandalone(Path folder) throws IOException {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve(JSON_FILE), JSON.writeValueAsString(toJson()) + "\n");
-        Figure f = new Figure("Locality: empirical local posteriors of growing radius", 2).subtitle(subtitle())
-                .panelSize(620, 400);
-        addPanels(f);
-        f.writePng(folder.resolve(PNG_FILE));
     }
 
-    /** Writes calibration.json with this profile under {@value #KEY} and calibration.png with its panels added. */
+    /** Writes calibration.json with this profile under {@value #KEY}. */
     public void writeInto(CalibrationReport report, Path folder) throws IOException {
         Files.createDirectories(folder);
         ObjectNode root = report.toJson();
         root.set(KEY, toJson());
         Files.writeString(folder.resolve(CalibrationReport.JSON_FILE), JSON.writeValueAsString(root) + "\n");
-        Figure f = CalibrationFigure.of(report);
-        addPanels(f);
-        f.writePng(folder.resolve(CalibrationReport.PNG_FILE));
     }
 
     /** The answer in one line: where the needed radius peaks and whether inside the window. */
@@ -89,94 +78,6 @@ public record LocalityReport(LocalityProfile profile, String trainingSource, Str
             ok[k] = !Double.isNaN(needed[k]);
         }
         return ok;
-    }
-
-    private String subtitle() {
-        return String.format(Locale.ROOT, "%d held-out images, %d training images, radii 1..%d, %d sigmas, tolerance "
-                        + "%.2f; %s", profile.queries(), trainingImages, profile.radii()[profile.radii().length - 1],
-                profile.sigmas().length, profile.tolerance(), peakSummary());
-    }
-
-    /** The locality panels: errors by radius, needed radius beside the Markov lengths, reach, convergence. */
-    public void addPanels(Figure f) {
-        LocalityProfile p = profile;
-        double[] sigma = p.sigmas();
-        int maxRadius = p.radii()[p.radii().length - 1];
-
-        Panel errors = f.panel("Empirical local posterior x0 error (" + trainingImages + " training images)").logX()
-                .logY().xLabel("σ").yLabel("E|D_r(x;σ) - x0|²");
-        for (int r : p.radii()) {
-            errors.line("r = " + r, sigma, p.errors(r));
-        }
-        errors.line("full image", sigma, p.errors(EmpiricalPosterior.FULL), FULL);
-        if (!p.models().isEmpty()) {
-            errors.line("best trained model", sigma, p.bestModel(), GAUSSIAN);
-        }
-        window(errors);
-
-        Panel needed = f.panel(String.format(Locale.ROOT, "Needed radius (within %.0f%% of best; %d = beyond %d) and "
-                + "Markov lengths", 100 * p.tolerance(), maxRadius + 1, maxRadius)).logX().xLabel("σ").yLabel("pixels");
-        needed.line("needed radius vs best empirical", sigma, beyondAs(p.neededRadius(), maxRadius + 1));
-        if (!p.models().isEmpty()) {
-            needed.line("needed radius vs best of all", sigma, beyondAs(p.neededRadiusVsModels(), maxRadius + 1));
-        }
-        needed.line("needed radius, Gaussian control", sigma, beyondAs(p.neededRadiusGaussian(), maxRadius + 1));
-        needed.line("gap decay length ξ_np", sigma, capped(p.gapLength(), 3 * (maxRadius + 1)));
-        needed.line("Gaussian-CMI ξ", sigma, p.gaussianLength(), GAUSSIAN);
-        window(needed);
-
-        if (!p.models().isEmpty()) {
-            Panel reach = f.panel("Reach: error ÷ best trained model (≤ 1 + tolerance: a local model could do)").logX()
-                    .logY().xLabel("σ").yLabel("E|D - x0|² ÷ best trained");
-            double[] best = p.bestModel();
-            for (int r : p.radii()) {
-                reach.line("empirical r = " + r, sigma, ratio(p.errors(r), best));
-            }
-            for (String m : p.localRadii().keySet()) {
-                reach.line(m + " (trained)", sigma, ratio(p.models().get(m), best), FULL);
-            }
-            reach.level(1 + p.tolerance(), String.format(Locale.ROOT, "1 + %.2f", p.tolerance()));
-            window(reach);
-        }
-
-        Panel convergence = f.panel("Training-subset size: error change to " + trainingImages + " images, max over r")
-                .logX().logY().xLabel("σ").yLabel("max_r |e_n / e_N - 1|");
-        for (int c = 0; c < p.subsets().length - 1; c++) {
-            convergence.line("n = " + p.subsets()[c], sigma, p.relativeChangeBySigma(c));
-        }
-        convergence.level(p.tolerance(), "tolerance");
-        window(convergence);
-    }
-
-    private void window(Panel panel) {
-        if (Double.isFinite(windowLo) && Double.isFinite(windowHi)) {
-            panel.band(windowLo, windowHi, "plan window");
-        }
-    }
-
-    private static double[] beyondAs(double[] radius, double value) {
-        double[] out = radius.clone();
-        for (int k = 0; k < out.length; k++) {
-            out[k] = Double.isNaN(out[k]) ? value : out[k];
-        }
-        return out;
-    }
-
-    /** Lengths above the cap (a fit that barely decays) are left out of the plot, so the radii stay readable. */
-    private static double[] capped(double[] xi, double cap) {
-        double[] out = xi.clone();
-        for (int k = 0; k < out.length; k++) {
-            out[k] = out[k] > cap ? Double.NaN : out[k];
-        }
-        return out;
-    }
-
-    private static double[] ratio(double[] e, double[] best) {
-        double[] out = new double[e.length];
-        for (int k = 0; k < e.length; k++) {
-            out[k] = e[k] / best[k];
-        }
-        return out;
     }
 
     /** The {@value #KEY} object. Radii beyond the largest measured, and undefined lengths, are null. */

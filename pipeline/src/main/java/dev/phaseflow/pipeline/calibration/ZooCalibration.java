@@ -14,8 +14,8 @@ import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
- * Calibrates every denoiser of a zoo on the Fashion-MNIST test split and writes router.json,
- * calibration.json and calibration.png ({@code phaseflow calibrate} is the command line).
+ * Calibrates every denoiser of a zoo on the Fashion-MNIST test split and writes router.json and
+ * calibration.json ({@code phaseflow calibrate} is the command line and draws calibration.png).
  * The global model defaults to "global-unet" when the zoo has it, else to the zoo's only global
  * model; the local model likewise to "local-r4" or the only local model.
  */

@@ -6,32 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.phaseflow.pipeline.TwoGaussianMixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The locality profile's files: its key in calibration.json and its panels in calibration.png, or files of its own. */
+/** The locality profile's JSON: its key in calibration.json, or a file of its own (the figures: reports' LocalityFigureTest). */
 class LocalityReportTest {
     @TempDir
     Path folder;
 
     @Test
-    void addsItsKeyAndPanelsToTheCalibrationOrWritesItsOwnFiles() throws Exception {
-        TwoGaussianMixture mix = TwoGaussianMixture.standard();
+    void addsItsKeyToTheCalibrationOrWritesItsOwnFile() throws Exception {
         CalibrationConfig config = CalibratorTest.config(folder).withImages(20).withGrid(new SigmaGrid(0.1, 20, 6));
         CalibrationReport calibration = new Calibrator(config).calibrate();
-        int plainHeight = ImageIO.read(folder.resolve(CalibrationReport.PNG_FILE).toFile()).getHeight();
 
-        LocalityCalibration.Settings settings = LocalityCalibration.Settings.defaults().withImages(6)
-                .withTrainingImages(300).withMaxRadius(3).withGrid(new SigmaGrid(0.1, 20, 5)).withThreads(2)
-                .withStatisticsImages(200);
-        LocalityReport report = LocalityCalibration.measure(CalibratorTest.models(), Map.of(CalibratorTest.LOCAL,
-                CalibratorTest.RADIUS), mix.sample(200, 51), mix.sample(300, 52), settings, calibration.plan().windowLo(),
-                calibration.plan().windowHi(), message -> {});
+        LocalityReport report = MixtureCalibration.locality(calibration);
         report.writeInto(calibration, folder);
 
         JsonNode root = new ObjectMapper().readTree(Files.readString(folder.resolve(CalibrationReport.JSON_FILE)));
@@ -43,12 +33,10 @@ class LocalityReportTest {
         assertEquals(CalibratorTest.LOCAL, locality.get("local_models").get(0).get("name").asText());
         assertTrue(locality.get("peak").has("inside_window"));
         assertFalse(Files.readString(folder.resolve(CalibrationReport.JSON_FILE)).contains("NaN"), "JSON has no NaN");
-        int height = ImageIO.read(folder.resolve(CalibrationReport.PNG_FILE).toFile()).getHeight();
-        assertTrue(height > plainHeight, "panels added: " + height + " vs " + plainHeight);
 
         Path own = folder.resolve("own");
         report.writeStandalone(own);
-        assertTrue(Files.size(own.resolve(LocalityReport.JSON_FILE)) > 0 && Files.size(own.resolve(LocalityReport.PNG_FILE)) > 0);
+        assertTrue(Files.size(own.resolve(LocalityReport.JSON_FILE)) > 0);
         assertTrue(report.text().contains("needed radius peaks at sigma"));
     }
 }

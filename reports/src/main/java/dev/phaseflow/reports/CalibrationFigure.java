@@ -1,18 +1,29 @@
-package dev.phaseflow.pipeline.calibration;
+package dev.phaseflow.reports;
 
-import dev.phaseflow.pipeline.report.Figure;
-import dev.phaseflow.pipeline.report.Panel;
+import dev.phaseflow.pipeline.calibration.CalibrationReport;
 import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
-/** calibration.png: x0 errors, Delta, CMI and Markov length over log sigma, the window and speciation marked. */
-final class CalibrationFigure {
+/**
+ * calibration.png: x0 errors, Delta, CMI and Markov length over log sigma, the window and
+ * speciation marked. The calibration writes router.json and calibration.json; the command that
+ * ran it draws this figure beside them (other measurements of the same run add panels to it).
+ */
+public final class CalibrationFigure {
     private static final Color CLASS_MARKER = new Color(0x9467bd);
 
     private CalibrationFigure() {}
 
-    static Figure of(CalibrationReport r) {
+    /** Writes calibration.png of the report alone into the folder. */
+    public static void write(CalibrationReport r, Path folder) throws IOException {
+        of(r).writePng(folder.resolve(CalibrationReport.PNG_FILE));
+    }
+
+    /** calibration.png as a figure, for callers that add panels of their own before writing it. */
+    public static Figure of(CalibrationReport r) {
         double[] sigma = r.grid();
         String subtitle = String.format(Locale.ROOT, "%d images, tolerance %.2f: window [%.3g, %.3g] (%s), "
                         + "%s: %.0f%% of steps global, speed-up %.2fx over global-only", r.images(), r.tolerance(),

@@ -1,21 +1,25 @@
-package dev.phaseflow.pipeline.report;
+package dev.phaseflow.reports;
 
-import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.block.LengthConstraintType;
+import org.jfree.chart.block.RectangleConstraint;
+import org.jfree.chart.title.TextTitle;
 
 /**
- * A figure for reports: a title over panels laid out in a grid, drawn with Java2D (headless) and
- * written as PNG. Usage:
+ * A figure for reports: a title (and a subtitle) over JFreeChart panels laid out in a grid,
+ * rendered headless into one image and written as PNG. Usage:
  *
  * <pre>{@code
  * Figure f = new Figure("x0 error", 2);
@@ -49,7 +53,7 @@ public final class Figure {
         return this;
     }
 
-    /** A line of smaller text under the title (key numbers of a report). */
+    /** A line of smaller text under the title (key numbers of a report); wrapped when wider than the figure. */
     public Figure subtitle(String text) {
         this.subtitle = text;
         return this;
@@ -68,24 +72,34 @@ public final class Figure {
         }
         int cols = Math.min(columns, panels.size());
         int rows = (panels.size() + cols - 1) / cols;
-        int header = subtitle.isEmpty() ? 36 : 56;
-        BufferedImage image = new BufferedImage(cols * panelWidth, header + rows * panelHeight, BufferedImage.TYPE_INT_RGB);
+        int width = cols * panelWidth;
+        List<TextTitle> header = header();
+        double[] heights = new double[header.size()];
+        Graphics2D measure = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        RectangleConstraint fixedWidth = new RectangleConstraint(width, null, LengthConstraintType.FIXED, 0, null,
+                LengthConstraintType.NONE);
+        for (int i = 0; i < heights.length; i++) {
+            heights[i] = header.get(i).arrange(measure, fixedWidth).getHeight();
+        }
+        measure.dispose();
+        int headerHeight = (int) Math.ceil(java.util.Arrays.stream(heights).sum());
+
+        BufferedImage image = new BufferedImage(width, headerHeight + rows * panelHeight, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
+            g.setPaint(java.awt.Color.WHITE);
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
-            g.setColor(Color.BLACK);
-            centred(g, title, new Font(Font.SANS_SERIF, Font.BOLD, 16), image.getWidth(), 24);
-            if (!subtitle.isEmpty()) {
-                centred(g, subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 13), image.getWidth(), 46);
+            double y = 0;
+            for (int i = 0; i < heights.length; i++) {
+                header.get(i).draw(g, new Rectangle2D.Double(0, y, width, heights[i]));
+                y += heights[i];
             }
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             for (int i = 0; i < panels.size(); i++) {
-                Rectangle area = new Rectangle((i % cols) * panelWidth, header + (i / cols) * panelHeight, panelWidth,
-                        panelHeight);
-                panels.get(i).draw(g, area);
+                Rectangle area = new Rectangle((i % cols) * panelWidth, headerHeight + (i / cols) * panelHeight,
+                        panelWidth, panelHeight);
+                panels.get(i).chart().draw(g, area);
             }
         } finally {
             g.dispose();
@@ -93,15 +107,16 @@ public final class Figure {
         return image;
     }
 
-    /** Draws text centred on the baseline y, shrinking the font (down to 9 points) until it fits the width. */
-    private static void centred(Graphics2D g, String text, Font font, int width, int y) {
-        Font f = font;
-        g.setFont(f);
-        while (g.getFontMetrics().stringWidth(text) > width - 16 && f.getSize() > 9) {
-            f = f.deriveFont(f.getSize2D() - 1);
-            g.setFont(f);
+    /** The title and subtitle, centred one under the other (wrapped when wider than the figure). */
+    private List<TextTitle> header() {
+        List<TextTitle> header = new ArrayList<>();
+        header.add(new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 16)));
+        header.get(0).setPadding(10, 8, 2, 8);
+        if (!subtitle.isEmpty()) {
+            header.add(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 13)));
+            header.get(1).setPadding(2, 8, 4, 8);
         }
-        g.drawString(text, Math.max(8, (width - g.getFontMetrics().stringWidth(text)) / 2), y);
+        return header;
     }
 
     public void writePng(Path file) throws IOException {
@@ -110,8 +125,8 @@ public final class Figure {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException(file + ": no PNG writer available");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            ChartUtils.writeBufferedImageAsPNG(out, image);
         }
     }
 }
