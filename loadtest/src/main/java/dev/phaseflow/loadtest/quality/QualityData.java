@@ -44,7 +44,8 @@ public record QualityData(FeatureExtractor extractor, ImageBatch reference, Stri
         Optional<ImageBatch> train = Optional.empty();
         String trainSource;
         try {
-            LabelledImages t = Datasets.training(zooFolder);
+            // in random order: the real-data row takes a prefix, and a PNG folder comes class by class
+            LabelledImages t = Datasets.trainingInRandomOrder(zooFolder);
             train = Optional.of(t.images());
             trainSource = t.source();
         } catch (IOException e) {

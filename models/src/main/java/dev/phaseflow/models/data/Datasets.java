@@ -76,6 +76,16 @@ public final class Datasets {
     }
 
     /**
+     * {@link #training} in a seeded random order (seed 0) for a zoo with a dataset.json, whose PNG
+     * folders are read class by class, so that a prefix is not a few classes; Fashion-MNIST's IDX
+     * split is already in random order and stays as it is.
+     */
+    public static LabelledImages trainingInRandomOrder(Path zooFolder) throws IOException {
+        LabelledImages own = training(zooFolder);
+        return Files.isRegularFile(zooFolder.resolve(ZOO_DATASET)) ? own.shuffled(0) : own;
+    }
+
+    /**
      * A zoo's training images: for a zoo made by train_zoo.py, read again from the source its
      * {@code dataset.json} names (the train/ folder, the folder less its held-out files, or the IDX train
      * files); else Fashion-MNIST's training split.

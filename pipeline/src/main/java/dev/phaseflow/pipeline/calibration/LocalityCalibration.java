@@ -194,8 +194,7 @@ public final class LocalityCalibration {
      */
     public static LabelledImages trainingImages(Path folder, int channels, Path zooFolder) throws IOException {
         if (folder == null) {
-            LabelledImages own = Datasets.training(zooFolder);
-            return Files.isRegularFile(zooFolder.resolve(Datasets.ZOO_DATASET)) ? own.shuffled(0) : own;
+            return Datasets.trainingInRandomOrder(zooFolder);
         }
         if (Files.isRegularFile(folder.resolve("train-images-idx3-ubyte.gz"))
                 || Files.isRegularFile(folder.resolve("train-images-idx3-ubyte"))) {
