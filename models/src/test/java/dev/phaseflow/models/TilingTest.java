@@ -45,6 +45,16 @@ class TilingTest {
         }
     }
 
+    /** The second shipped zoo's local model at its own size (1x32x32) and at 64x64. */
+    @ParameterizedTest(name = "letters-32 local-r4 {0}x{1} tile {2}")
+    @CsvSource({"32, 32, 16", "32, 32, 12", "64, 64, 16"})
+    void lettersLocalModelTilesExactly(int h, int w, int tile) {
+        try (ModelZoo zoo = ModelZoo.open(ModelZoo.defaultFolder().resolveSibling("letters-32"),
+                SessionConfig.defaults().withIntraOpThreads(1))) {
+            assertTilingExact(zoo.session("local-r4"), 1, h, w, tile);
+        }
+    }
+
     @Test
     void tilesOfOneSizeCoverTheImage() {
         List<Tile> tiles = Tile.cover(45, 37, 16);
