@@ -103,13 +103,14 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
     private static void startWorkerProcesses(ActorContext<Command> ctx, ModelSet models, EngineConfig config) {
         // one entry per worker: each model as many times as its instance count, interleaved so that
         // sharding spreads every model over the nodes as before
-        List<String> modelNames = new ArrayList<>(models.denoisers().keySet());
+        Map<String, Integer> instances = new LinkedHashMap<>();
+        models.denoisers().keySet().forEach(m -> instances.put(m, config.servedAs(models.serving(m)).workersPerModel()));
+        int most = instances.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         List<String> names = new ArrayList<>();
-        int most = modelNames.stream().mapToInt(m -> config.servedAs(models.serving(m)).workersPerModel()).max().orElse(0);
         for (int round = 0; round < most; round++) {
-            for (String m : modelNames) {
-                if (round < config.servedAs(models.serving(m)).workersPerModel()) {
-                    names.add(m);
+            for (Map.Entry<String, Integer> m : instances.entrySet()) {
+                if (round < m.getValue()) {
+                    names.add(m.getKey());
                 }
             }
         }

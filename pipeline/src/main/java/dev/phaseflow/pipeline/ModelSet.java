@@ -97,8 +97,9 @@ public final class ModelSet {
         for (ModelManifest m : zoo.manifests()) {
             if (m.isDenoiser()) {
                 denoisers.put(m.name(), zoo.denoiser(m.name(), tileSize));
-                if (!m.serving().isDefault()) {
-                    serving.put(m.name(), m.serving());
+                ModelServing own = m.serving();
+                if (!own.isDefault()) {
+                    serving.put(m.name(), own);
                 }
             }
         }
