@@ -46,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-wait-ms", description = "Engine batching delay with --engine (default: the engine's).")
     Integer maxWaitMs;
 
+    @Option(names = "--repeats", defaultValue = "3", description = "With --engine: engine and loop runs per figure, "
+            + "alternated; medians are printed (default ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--levels", split = ",", defaultValue = "1,4,16,64", description = "Concurrency levels with --engine (default ${DEFAULT-VALUE}).")
     int[] levels;
 
@@ -70,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
                 config = config.withMaxWait(java.time.Duration.ofMillis(maxWaitMs));
             }
             var settings = new EngineBenchmark.Settings(modes.stream().map(Mode::parse).toList(), levels, requests, steps,
-                    "euler", config);
+                    "euler", config, repeats);
             ModelSet models = ModelSet.fromZoo(zoo, tile == 16 ? 0 : tile);
             EngineBenchmark.print(EngineBenchmark.run(models, settings), settings, new PrintStream(System.out, true));
         }

@@ -26,12 +26,20 @@ import reactor.core.publisher.Flux;
  * against a plain single-thread loop that makes exactly the same model calls (same models,
  * same batch sizes, same tiles) one after another. The loop's time is the model work alone, so
  * loop time / engine time shows what the engine's concurrency gains and its overhead costs.
+ * Each figure is measured {@code repeats} times, engine and loop alternated (a fresh engine each
+ * time), and the medians are reported: on a shared 2-core machine one run spreads by +-15%.
  */
 public final class EngineBenchmark {
 
-    /** One row: a mode at a concurrency. */
+    /**
+     * One row: a mode at a concurrency, the medians over the repeats ({@code efficiency} is the median of the
+     * per-repeat ratios, each engine run against the loop run right after it).
+     *
+     * @param modelSeconds time the engine's workers spent inside model calls (summed over workers)
+     */
     public record Row(Mode mode, int concurrency, int requests, int images, long steps, double engineSeconds,
-                      long modelCalls, double meanBatch, double loopSeconds) {
+                      long modelCalls, double meanBatch, double loopSeconds, double modelSeconds, double efficiency,
+                      int repeats) {
         public double imagesPerSecond() {
             return images / engineSeconds;
         }
@@ -44,17 +52,27 @@ public final class EngineBenchmark {
             return images / loopSeconds;
         }
 
-        /** Above 1: the engine beats running its own model calls back to back on one thread. */
-        public double efficiency() {
-            return loopSeconds / engineSeconds;
+        /** Engine wall time per step outside model calls, in ms (meaningful at concurrency 1, where calls do not overlap). */
+        public double overheadMsPerStep() {
+            return (engineSeconds - modelSeconds) * 1e3 / steps;
         }
     }
 
-    public record Settings(List<Mode> modes, int[] concurrency, int requestsPerLevel, int steps, String solver,
-                           EngineConfig engine) {}
+    /** One engine run and the loop run of its calls. */
+    private record Trial(long steps, double engineSeconds, long modelCalls, double meanBatch, double loopSeconds,
+                         double modelSeconds) {}
 
-    /** A model call as the engine made it. */
-    private record Call(String model, int units, int images) {}
+    public record Settings(List<Mode> modes, int[] concurrency, int requestsPerLevel, int steps, String solver,
+                           EngineConfig engine, int repeats) {
+        public Settings {
+            if (repeats < 1) {
+                throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+            }
+        }
+    }
+
+    /** A model call as the engine made it, and its time inside the worker. */
+    private record Call(String model, int units, int images, long computeNanos) {}
 
     public static List<Row> run(ModelSet models, Settings s) {
         List<Row> rows = new ArrayList<>();
@@ -67,18 +85,29 @@ public final class EngineBenchmark {
     }
 
     private static Row measure(ModelSet models, Settings s, Mode mode, int concurrency) {
-        ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
-        EngineObserver recorder = new EngineObserver() {
-            @Override
-            public void modelExecuted(String model, Route route, int units, int images, long wait, long compute) {
-                calls.add(new Call(model, units, images));
-            }
-        };
         int requests = Math.max(s.requestsPerLevel(), concurrency);
         List<SampleRequest> list = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             list.add(SampleRequest.defaults().withMode(mode).withSteps(s.steps()).withSolver(s.solver()).withSeed(i));
         }
+        List<Trial> trials = new ArrayList<>();
+        for (int r = 0; r < s.repeats(); r++) {
+            trials.add(trial(models, s, list, concurrency));
+        }
+        return new Row(mode, concurrency, requests, requests, trials.get(0).steps(),
+                median(trials, Trial::engineSeconds), trials.get(0).modelCalls(), median(trials, Trial::meanBatch),
+                median(trials, Trial::loopSeconds), median(trials, Trial::modelSeconds),
+                median(trials, t -> t.loopSeconds() / t.engineSeconds()), s.repeats());
+    }
+
+    private static Trial trial(ModelSet models, Settings s, List<SampleRequest> list, int concurrency) {
+        ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
+        EngineObserver recorder = new EngineObserver() {
+            @Override
+            public void modelExecuted(String model, Route route, int units, int images, long wait, long compute) {
+                calls.add(new Call(model, units, images, compute));
+            }
+        };
         try (PhaseflowEngine engine = PhaseflowEngine.create(models, s.engine(), SampleRequest.Limits.defaults(), recorder)) {
             // warm-up: one request per model path, not recorded
             engine.sample(list.get(0).withSteps(4)).blockLast(Duration.ofMinutes(5));
@@ -90,9 +119,16 @@ public final class EngineBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             List<Call> made = List.copyOf(calls);
             double loop = replay(models, made);
-            return new Row(mode, concurrency, requests, requests, steps, seconds, made.size(),
-                    made.isEmpty() ? 0 : (double) made.stream().mapToLong(Call::images).sum() / made.size(), loop);
+            double model = made.stream().mapToLong(Call::computeNanos).sum() / 1e9;
+            return new Trial(steps, seconds, made.size(),
+                    made.isEmpty() ? 0 : (double) made.stream().mapToLong(Call::images).sum() / made.size(), loop, model);
         }
+    }
+
+    private static double median(List<Trial> trials, java.util.function.ToDoubleFunction<Trial> f) {
+        double[] v = trials.stream().mapToDouble(f).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /** The same calls, one after another on this thread; returns their total seconds. */
@@ -126,15 +162,17 @@ public final class EngineBenchmark {
 
     public static void print(List<Row> rows, Settings s, PrintStream out) {
         out.printf(Locale.ROOT, "Engine vs single-thread loop of the same model calls: %d steps %s, 1 image per request, "
-                        + "%d workers per model, %d inference threads, max batch %d, %d cores%n%n", s.steps(), s.solver(),
-                s.engine().workersPerModel(), s.engine().inferenceThreads(), s.engine().maxBatch(),
-                Runtime.getRuntime().availableProcessors());
-        out.println("| mode | concurrency | requests | engine images/s | engine steps/s | model calls | mean batch | loop images/s | engine/loop |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                        + "%d workers per model, %d inference threads, max batch %d, %d cores; medians of %d alternated "
+                        + "engine/loop runs%n%n", s.steps(), s.solver(), s.engine().workersPerModel(),
+                s.engine().inferenceThreads(), s.engine().maxBatch(), Runtime.getRuntime().availableProcessors(), s.repeats());
+        out.println("| mode | concurrency | requests | engine images/s | engine steps/s | model calls | mean batch | loop images/s "
+                + "| engine model s | loop s | engine ms/step outside calls | engine/loop |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.1f | %d | %.1f | %.2f | %.2fx |%n", r.mode().id(), r.concurrency(),
-                    r.requests(), r.imagesPerSecond(), r.stepsPerSecond(), r.modelCalls(), r.meanBatch(),
-                    r.loopImagesPerSecond(), r.efficiency());
+            out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.1f | %d | %.1f | %.2f | %.2f | %.2f | %.3f | %.2fx |%n",
+                    r.mode().id(), r.concurrency(), r.requests(), r.imagesPerSecond(), r.stepsPerSecond(), r.modelCalls(),
+                    r.meanBatch(), r.loopImagesPerSecond(), r.modelSeconds(), r.loopSeconds(), r.overheadMsPerStep(),
+                    r.efficiency());
         }
     }
 }
