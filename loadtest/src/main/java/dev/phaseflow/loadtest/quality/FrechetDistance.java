@@ -1,5 +1,8 @@
 package dev.phaseflow.loadtest.quality;
 
+import dev.phaseflow.pipeline.linalg.LinearAlgebra;
+import dev.phaseflow.pipeline.linalg.SymmetricEigen;
+
 /**
  * The Frechet (2-Wasserstein) distance between two Gaussians fitted to feature sets, as FID does
  * with Inception features (here: the zoo classifier's 128 penultimate activations):
@@ -31,7 +34,7 @@ public record FrechetDistance(double value, double meanTerm, double covarianceTe
             meanTerm += diff * diff;
         }
         double[][] root = SymmetricEigen.of(a.covariance()).apply(x -> Math.sqrt(Math.max(0, x)));
-        double[][] m = multiply(multiply(root, b.covariance()), root);
+        double[][] m = LinearAlgebra.multiply(LinearAlgebra.multiply(root, b.covariance()), root);
         double traceRoot = 0;
         for (double lambda : SymmetricEigen.of(m).values()) {
             traceRoot += Math.sqrt(Math.max(0, lambda));
@@ -39,26 +42,5 @@ public record FrechetDistance(double value, double meanTerm, double covarianceTe
         // the Bures term is non-negative; a tiny negative value is rounding
         double covarianceTerm = Math.max(0, a.trace() + b.trace() - 2 * traceRoot);
         return new FrechetDistance(meanTerm + covarianceTerm, meanTerm, covarianceTerm);
-    }
-
-    static double[][] multiply(double[][] x, double[][] y) {
-        int n = x.length;
-        int k = y.length;
-        int m = y[0].length;
-        double[][] out = new double[n][m];
-        for (int i = 0; i < n; i++) {
-            double[] row = out[i];
-            for (int p = 0; p < k; p++) {
-                double xip = x[i][p];
-                if (xip == 0) {
-                    continue;
-                }
-                double[] yp = y[p];
-                for (int j = 0; j < m; j++) {
-                    row[j] += xip * yp[j];
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package dev.phaseflow.loadtest.quality;
 
+import dev.phaseflow.pipeline.linalg.LinearAlgebra;
+import dev.phaseflow.pipeline.linalg.SymmetricEigen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +74,7 @@ class FrechetDistanceTest {
         // for 2 x 2 positive matrices: tr sqrt(AB) = sqrt(tr(AB) + 2 sqrt(det(AB)))
         double[][] a = {{2.0, 0.7}, {0.7, 1.0}};
         double[][] b = {{0.5, -0.3}, {-0.3, 1.5}};
-        double[][] ab = FrechetDistance.multiply(a, b);
+        double[][] ab = LinearAlgebra.multiply(a, b);
         double det = ab[0][0] * ab[1][1] - ab[0][1] * ab[1][0];
         double traceRoot = Math.sqrt(ab[0][0] + ab[1][1] + 2 * Math.sqrt(det));
         double[] mu = {1.0, -2.0};
@@ -118,9 +120,15 @@ class FrechetDistanceTest {
         return out;
     }
 
-    /** A random orthogonal matrix: the eigenvectors of a random symmetric one. */
+    /** A random orthogonal matrix: the eigenvectors of a random symmetric one (SymmetricEigen takes (a + a^T) / 2). */
     static double[][] orthogonal(int d, Random rnd) {
-        return SymmetricEigen.of(SymmetricEigenTest.randomSymmetric(d, rnd)).vectors();
+        double[][] a = new double[d][d];
+        for (double[] row : a) {
+            for (int j = 0; j < d; j++) {
+                row[j] = rnd.nextGaussian();
+            }
+        }
+        return SymmetricEigen.of(a).vectors();
     }
 
     /** Q^T diag(lambda) Q with the rows of q as the basis. */

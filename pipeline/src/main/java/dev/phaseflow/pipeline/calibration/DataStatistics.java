@@ -1,6 +1,8 @@
 package dev.phaseflow.pipeline.calibration;
 
 import dev.phaseflow.models.ImageBatch;
+import dev.phaseflow.pipeline.linalg.LinearAlgebra;
+import dev.phaseflow.pipeline.linalg.SampleMoments;
 
 /**
  * First and second moments of a set of images, flattened to d = C*H*W values, and the top of
@@ -24,44 +26,10 @@ public record DataStatistics(int channels, int height, int width, int count, dou
         if (n < 2) {
             throw new IllegalArgumentException("data statistics need at least 2 images, got " + n);
         }
-        int d = images.imageSize();
-        float[] data = images.data();
-        double[] mean = new double[d];
-        for (int img = 0; img < n; img++) {
-            for (int i = 0, o = img * d; i < d; i++, o++) {
-                mean[i] += data[o];
-            }
-        }
-        for (int i = 0; i < d; i++) {
-            mean[i] /= n;
-        }
-        // lower triangle by rank-one updates (vectorisable inner loop), then mirrored
-        double[][] cov = new double[d][d];
-        double[] centred = new double[d];
-        for (int img = 0; img < n; img++) {
-            for (int i = 0, o = img * d; i < d; i++, o++) {
-                centred[i] = data[o] - mean[i];
-            }
-            for (int i = 0; i < d; i++) {
-                double ci = centred[i];
-                if (ci == 0) {
-                    continue; // background pixels are often constant: skip their empty rows
-                }
-                double[] row = cov[i];
-                for (int j = 0; j <= i; j++) {
-                    row[j] += ci * centred[j];
-                }
-            }
-        }
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                cov[i][j] /= n - 1;
-                cov[j][i] = cov[i][j];
-            }
-        }
-        LinearAlgebra.Eigenpair top = LinearAlgebra.topEigenpair(cov);
-        return new DataStatistics(images.channels(), images.height(), images.width(), n, mean, cov, top.value(),
-                top.vector());
+        SampleMoments m = SampleMoments.of(images.data(), n, images.imageSize());
+        LinearAlgebra.Eigenpair top = LinearAlgebra.topEigenpair(m.covariance());
+        return new DataStatistics(images.channels(), images.height(), images.width(), n, m.mean(), m.covariance(),
+                top.value(), top.vector());
     }
 
     /** d = C*H*W. */

@@ -1,5 +1,6 @@
 package dev.phaseflow.pipeline.calibration;
 
+import dev.phaseflow.pipeline.linalg.LinearAlgebra;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

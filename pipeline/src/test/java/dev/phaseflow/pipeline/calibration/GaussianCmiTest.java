@@ -1,5 +1,6 @@
 package dev.phaseflow.pipeline.calibration;
 
+import dev.phaseflow.pipeline.linalg.LinearAlgebra;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

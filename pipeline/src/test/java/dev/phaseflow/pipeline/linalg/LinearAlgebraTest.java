@@ -1,4 +1,4 @@
-package dev.phaseflow.pipeline.calibration;
+package dev.phaseflow.pipeline.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.phaseflow.pipeline.calibration;
+package dev.phaseflow.pipeline.linalg;
 
 /**
  * The little dense linear algebra calibration needs, on symmetric matrices held as
@@ -119,8 +119,30 @@ public final class LinearAlgebra {
         return out;
     }
 
+    /** The matrix product x y (rows of x that are zero are skipped). */
+    public static double[][] multiply(double[][] x, double[][] y) {
+        int n = x.length;
+        int k = y.length;
+        int m = y[0].length;
+        double[][] out = new double[n][m];
+        for (int i = 0; i < n; i++) {
+            double[] row = out[i];
+            for (int p = 0; p < k; p++) {
+                double xip = x[i][p];
+                if (xip == 0) {
+                    continue;
+                }
+                double[] yp = y[p];
+                for (int j = 0; j < m; j++) {
+                    row[j] += xip * yp[j];
+                }
+            }
+        }
+        return out;
+    }
+
     /** sum_{k < n} x[k] y[k], with four partial sums (the hot loop of the Cholesky). */
-    static double dot(double[] x, double[] y, int n) {
+    public static double dot(double[] x, double[] y, int n) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int k = 0;
         for (; k + 3 < n; k += 4) {

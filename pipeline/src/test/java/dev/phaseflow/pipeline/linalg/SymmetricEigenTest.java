@@ -1,4 +1,4 @@
-package dev.phaseflow.loadtest.quality;
+package dev.phaseflow.pipeline.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,13 +49,13 @@ class SymmetricEigenTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) rnd.nextGaussian();
         }
-        double[][] cov = GaussianStats.of(v, n, d).covariance();
+        double[][] cov = SampleMoments.of(v, n, d).covariance();
         SymmetricEigen e = SymmetricEigen.of(cov);
         for (int k = 4; k < d; k++) {
             assertEquals(0, e.values()[k], 1e-12, "eigenvalue " + k);
         }
         double[][] root = e.apply(x -> Math.sqrt(Math.max(0, x)));
-        double[][] square = FrechetDistance.multiply(root, root);
+        double[][] square = LinearAlgebra.multiply(root, root);
         for (int i = 0; i < d; i++) {
             assertArrayEquals(cov[i], square[i], 1e-10, "row " + i + " of sqrt(S)^2");
         }

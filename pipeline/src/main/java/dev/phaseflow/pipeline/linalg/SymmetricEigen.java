@@ -1,4 +1,4 @@
-package dev.phaseflow.loadtest.quality;
+package dev.phaseflow.pipeline.linalg;
 
 import java.util.Arrays;
 import java.util.Comparator;
