@@ -29,7 +29,7 @@ public final class PekkoSettings {
 
     /** An engine's actor system with {@code inferenceThreads} threads on the inference dispatcher. */
     public Config engine(int inferenceThreads) {
-        return ConfigFactory.parseMap(Map.of(EngineGuardian.INFERENCE_DISPATCHER + ".spinning-thread-pool.pool-size",
+        return ConfigFactory.parseMap(Map.of(EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size",
                         inferenceThreads))
                 .withFallback(config.getConfig("phaseflow.engine-pekko").atKey("pekko"))
                 .withFallback(config);

@@ -14,8 +14,8 @@ class PekkoSettingsTest {
     @Test
     void anEngineGetsTheReferenceSettingsAndItsPoolSize() {
         Config c = PekkoSettings.load().engine(3);
-        assertEquals(3, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".spinning-thread-pool.pool-size"));
-        assertEquals(SpinningThreadPool.class.getName(), c.getString(EngineGuardian.INFERENCE_DISPATCHER + ".executor"));
+        assertEquals(3, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size"));
+        assertEquals("thread-pool-executor", c.getString(EngineGuardian.INFERENCE_DISPATCHER + ".executor"));
         assertEquals(1, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".throughput"));
         assertEquals(1, c.getInt(EngineGuardian.COORDINATION_DISPATCHER + ".thread-pool-executor.fixed-pool-size"));
         assertEquals(List.of("org.apache.pekko.event.slf4j.Slf4jLogger"), c.getStringList("pekko.loggers"));
@@ -38,7 +38,7 @@ class PekkoSettingsTest {
         assertEquals(List.of("frontend", "worker"), c.getStringList("pekko.cluster.roles"));
         assertEquals("jackson-cbor", c.getString("pekko.actor.serialization-bindings.\"" + CborSerializable.class.getName() + "\""));
         assertEquals(1 << 20, c.getBytes("pekko.remote.artery.advanced.maximum-frame-size"));
-        assertEquals(2, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".spinning-thread-pool.pool-size"));
+        assertEquals(2, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size"));
         assertEquals("INFO", c.getString("pekko.loglevel")); // the engine's settings are under the node's
         assertEquals(1 << 20, PekkoSettings.load().maxFrameBytes());
     }
