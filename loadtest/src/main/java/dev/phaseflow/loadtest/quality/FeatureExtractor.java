@@ -1,6 +1,7 @@
 package dev.phaseflow.loadtest.quality;
 
 import dev.phaseflow.models.ImageBatch;
+import dev.phaseflow.pipeline.linalg.SampleMoments;
 
 /** Maps images to feature vectors and a predicted class: what the quality metrics compare. */
 public interface FeatureExtractor {
@@ -25,8 +26,8 @@ public interface FeatureExtractor {
             }
         }
 
-        public GaussianStats stats() {
-            return GaussianStats.of(values, count, dimension);
+        public SampleMoments stats() {
+            return SampleMoments.of(values, count, dimension);
         }
     }
 }

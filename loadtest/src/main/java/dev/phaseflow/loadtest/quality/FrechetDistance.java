@@ -1,6 +1,7 @@
 package dev.phaseflow.loadtest.quality;
 
 import dev.phaseflow.pipeline.linalg.LinearAlgebra;
+import dev.phaseflow.pipeline.linalg.SampleMoments;
 import dev.phaseflow.pipeline.linalg.SymmetricEigen;
 
 /**
@@ -23,7 +24,7 @@ import dev.phaseflow.pipeline.linalg.SymmetricEigen;
  */
 public record FrechetDistance(double value, double meanTerm, double covarianceTerm) {
 
-    public static FrechetDistance between(GaussianStats a, GaussianStats b) {
+    public static FrechetDistance between(SampleMoments a, SampleMoments b) {
         int d = a.dimension();
         if (b.dimension() != d) {
             throw new IllegalArgumentException("feature dimensions differ: " + d + " and " + b.dimension());

@@ -3,6 +3,7 @@ package dev.phaseflow.loadtest.quality;
 import dev.phaseflow.models.ImageBatch;
 import dev.phaseflow.models.data.Datasets;
 import dev.phaseflow.models.data.LabelledImages;
+import dev.phaseflow.pipeline.linalg.SampleMoments;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * @param notes           fallbacks taken, for the report
  */
 public record QualityData(FeatureExtractor extractor, ImageBatch reference, String referenceSource,
-                          GaussianStats referenceStats, Optional<ImageBatch> train, String trainSource, List<String> notes) {
+                          SampleMoments referenceStats, Optional<ImageBatch> train, String trainSource, List<String> notes) {
 
     public static QualityData of(FeatureExtractor extractor, ImageBatch reference, String referenceSource,
                                  Optional<ImageBatch> train, String trainSource, List<String> notes) {

@@ -1,10 +1,11 @@
 package dev.phaseflow.loadtest.quality;
 
-import dev.phaseflow.pipeline.linalg.LinearAlgebra;
-import dev.phaseflow.pipeline.linalg.SymmetricEigen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.phaseflow.pipeline.linalg.LinearAlgebra;
+import dev.phaseflow.pipeline.linalg.SampleMoments;
+import dev.phaseflow.pipeline.linalg.SymmetricEigen;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class FrechetDistanceTest {
 
     @Test
     void identicalSetsAreAtDistanceZero() {
-        GaussianStats a = GaussianStats.of(samples(400, 16, 0, 1, new Random(1)), 400, 16);
+        SampleMoments a = SampleMoments.of(samples(400, 16, 0, 1, new Random(1)), 400, 16);
         FrechetDistance fd = FrechetDistance.between(a, a);
         assertEquals(0, fd.value(), 1e-9 * a.trace());
         assertTrue(a.trace() > 10, "the covariance is not trivially zero");
@@ -21,7 +22,7 @@ class FrechetDistanceTest {
 
     @Test
     void aShiftedMeanAddsItsSquaredLength() {
-        GaussianStats a = GaussianStats.of(samples(300, 12, 0, 1, new Random(2)), 300, 12);
+        SampleMoments a = SampleMoments.of(samples(300, 12, 0, 1, new Random(2)), 300, 12);
         double[] shifted = a.mean().clone();
         double expected = 0;
         for (int k = 0; k < shifted.length; k++) {
@@ -29,7 +30,7 @@ class FrechetDistanceTest {
             shifted[k] += delta;
             expected += delta * delta;
         }
-        GaussianStats b = new GaussianStats(a.count(), shifted, a.covariance());
+        SampleMoments b = new SampleMoments(a.count(), shifted, a.covariance());
         FrechetDistance fd = FrechetDistance.between(a, b);
         assertEquals(expected, fd.value(), 1e-9);
         assertEquals(expected, fd.meanTerm(), 1e-12);
@@ -45,7 +46,7 @@ class FrechetDistanceTest {
         for (int i = 0; i < y.length; i++) {
             y[i] += 0.5f;
         }
-        FrechetDistance fd = FrechetDistance.between(GaussianStats.of(x, n, d), GaussianStats.of(y, n, d));
+        FrechetDistance fd = FrechetDistance.between(SampleMoments.of(x, n, d), SampleMoments.of(y, n, d));
         assertEquals(d * 0.25, fd.value(), 1e-5);
     }
 
@@ -64,8 +65,8 @@ class FrechetDistanceTest {
             expected += Math.pow(Math.sqrt(a[i]) - Math.sqrt(b[i]), 2);
         }
         double[] mean = new double[d];
-        FrechetDistance fd = FrechetDistance.between(new GaussianStats(2, mean, conjugate(q, a)),
-                new GaussianStats(2, mean, conjugate(q, b)));
+        FrechetDistance fd = FrechetDistance.between(new SampleMoments(2, mean, conjugate(q, a)),
+                new SampleMoments(2, mean, conjugate(q, b)));
         assertEquals(expected, fd.value(), 1e-8 * expected);
     }
 
@@ -80,9 +81,9 @@ class FrechetDistanceTest {
         double[] mu = {1.0, -2.0};
         double[] nu = {0.0, 0.5};
         double expected = 1 + 6.25 + (3.0 + 2.0 - 2 * traceRoot);
-        FrechetDistance fd = FrechetDistance.between(new GaussianStats(2, mu, a), new GaussianStats(2, nu, b));
+        FrechetDistance fd = FrechetDistance.between(new SampleMoments(2, mu, a), new SampleMoments(2, nu, b));
         assertEquals(expected, fd.value(), 1e-12);
-        assertEquals(fd.value(), FrechetDistance.between(new GaussianStats(2, nu, b), new GaussianStats(2, mu, a)).value(),
+        assertEquals(fd.value(), FrechetDistance.between(new SampleMoments(2, nu, b), new SampleMoments(2, mu, a)).value(),
                 1e-12, "symmetric");
     }
 
@@ -97,13 +98,13 @@ class FrechetDistanceTest {
         for (int i = 0; i < y.length; i++) {
             y[i] = (float) (x[i] * k);
         }
-        GaussianStats a = GaussianStats.of(x, n, d);
+        SampleMoments a = SampleMoments.of(x, n, d);
         double meanSq = 0;
         for (double m : a.mean()) {
             meanSq += m * m;
         }
         double expected = (k - 1) * (k - 1) * (meanSq + a.trace());
-        assertEquals(expected, FrechetDistance.between(a, GaussianStats.of(y, n, d)).value(), 1e-5 * expected);
+        assertEquals(expected, FrechetDistance.between(a, SampleMoments.of(y, n, d)).value(), 1e-5 * expected);
     }
 
     /** n vectors of dimension d with correlated coordinates (each mixes its neighbour). */

@@ -1,10 +1,10 @@
 package dev.phaseflow.pipeline.calibration;
 
-import dev.phaseflow.pipeline.linalg.LinearAlgebra;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.phaseflow.pipeline.linalg.LinearAlgebra;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
