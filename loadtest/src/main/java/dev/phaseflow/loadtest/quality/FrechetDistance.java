@@ -34,14 +34,27 @@ public record FrechetDistance(double value, double meanTerm, double covarianceTe
             double diff = a.mean()[k] - b.mean()[k];
             meanTerm += diff * diff;
         }
-        double[][] root = SymmetricEigen.of(a.covariance()).apply(x -> Math.sqrt(Math.max(0, x)));
+        SymmetricEigen ea = SymmetricEigen.of(a.covariance());
+        double floorA = resolution(ea);
+        double[][] root = ea.apply(x -> x > floorA ? Math.sqrt(x) : 0);
         double[][] m = LinearAlgebra.multiply(LinearAlgebra.multiply(root, b.covariance()), root);
+        SymmetricEigen em = SymmetricEigen.of(m);
+        double floorM = resolution(em);
         double traceRoot = 0;
-        for (double lambda : SymmetricEigen.of(m).values()) {
-            traceRoot += Math.sqrt(Math.max(0, lambda));
+        for (double lambda : em.values()) {
+            traceRoot += lambda > floorM ? Math.sqrt(lambda) : 0;
         }
         // the Bures term is non-negative; a tiny negative value is rounding
         double covarianceTerm = Math.max(0, a.trace() + b.trace() - 2 * traceRoot);
         return new FrechetDistance(meanTerm + covarianceTerm, meanTerm, covarianceTerm);
+    }
+
+    /**
+     * Eigenvalues below this are zero within the solver's absolute accuracy (d ulps of the largest):
+     * a singular direction computed as 1e-15 would otherwise add its square root, 3e-8, to the trace.
+     */
+    private static double resolution(SymmetricEigen e) {
+        double largest = e.values().length == 0 ? 0 : Math.abs(e.values()[0]);
+        return e.values().length * Math.ulp(largest);
     }
 }

@@ -17,7 +17,7 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Not a test: times the hand-written linear algebra against EJML on the sizes phaseflow uses
+ * Not a test: times pipeline/linalg against EJML on the sizes phaseflow uses
  * (Fashion-MNIST's 784 x 784 covariance of calibration, the classifier's 128 x 128 feature
  * covariance of the Frechet distance) and prints medians side by side, with the largest
  * difference between the two answers. Needs Debian's dataset-fashion-mnist. From the repository root:
@@ -57,6 +57,7 @@ public final class LinearAlgebraTiming {
         time("top eigenvalue of S", runs,
                 () -> new double[][] {{LinearAlgebra.topEigenpair(ours).value()}},
                 () -> new double[][] {{ejmlEigenvalues(ours)[0]}});
+        // SymmetricEigen is EJML's since this comparison (Jacobi 35.0 ms, EJML 1.38 ms at commit a01c02b)
         double[][] features = featureCovariance(128, new Random(1));
         time("all eigenvalues, 128 x 128 (Frechet distance)", runs,
                 () -> new double[][] {SymmetricEigen.of(features).values()},
