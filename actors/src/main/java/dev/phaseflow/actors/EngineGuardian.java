@@ -29,8 +29,6 @@ import reactor.core.publisher.FluxSink;
  */
 public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Command> {
     public static final String INFERENCE_DISPATCHER = "phaseflow.inference-dispatcher";
-    /** Jobs, the router and the batchers (see reference.conf). */
-    public static final String COORDINATION_DISPATCHER = "phaseflow.coordination-dispatcher";
     static final String WORKER_PROCESS = "phaseflow-workers";
 
     public sealed interface Command {}
@@ -77,7 +75,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
                 ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(),
                         config.servedAs(models.serving(e.getKey())), observer, census),
-                        "batcher-" + e.getKey(), coordination());
+                        "batcher-" + e.getKey());
                 batchers.put(e.getKey(), batcher);
                 if (deployment.cluster()) {
                     ctx.getSystem().receptionist().tell(Receptionist.register(Worker.batcherKey(e.getKey()), batcher));
@@ -94,7 +92,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
                 }
             });
         }
-        this.router = deployment.frontend() ? Optional.of(ctx.spawn(StepRouter.create(models, batchers, observer), "router", coordination()))
+        this.router = deployment.frontend() ? Optional.of(ctx.spawn(StepRouter.create(models, batchers, observer), "router"))
                 : Optional.empty();
     }
 
@@ -123,10 +121,6 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
                 Optional.of(new WorkerHost.Stop()));
     }
 
-    private static DispatcherSelector coordination() {
-        return DispatcherSelector.fromConfig(COORDINATION_DISPATCHER);
-    }
-
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
@@ -148,7 +142,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
                 .map(d -> JobDiagnostics.of(start.reporter().requestId(), d, classifier))
                 .orElse(JobDiagnostics.NONE);
         ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router.get(),
-                observer, jobDiagnostics, start.deadline()), "job-" + (jobs++), coordination());
+                observer, jobDiagnostics, start.deadline()), "job-" + (jobs++));
         getContext().watchWith(job, new JobEnded(job));
         running.add(job);
         return this;

@@ -17,7 +17,6 @@ class PekkoSettingsTest {
         assertEquals(3, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size"));
         assertEquals("thread-pool-executor", c.getString(EngineGuardian.INFERENCE_DISPATCHER + ".executor"));
         assertEquals(1, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".throughput"));
-        assertEquals(1, c.getInt(EngineGuardian.COORDINATION_DISPATCHER + ".thread-pool-executor.fixed-pool-size"));
         assertEquals(List.of("org.apache.pekko.event.slf4j.Slf4jLogger"), c.getStringList("pekko.loggers"));
         assertEquals("INFO", c.getString("pekko.loglevel"));
         assertEquals(1, c.getDuration("pekko.scheduler.tick-duration").toMillis());

@@ -244,7 +244,7 @@ final class ReportMarkdown {
         md.append("- Frechet distance: mean and covariance of the generated images' features against those of the held-out "
                 + "images; FD = |mu_a - mu_b|^2 + tr S_a + tr S_b - 2 tr (S_a S_b)^(1/2), the last term as the sum of the "
                 + "square roots of the eigenvalues of S_a^(1/2) S_b S_a^(1/2) (symmetric, similar to S_a S_b), both "
-                + "eigen-decompositions by the cyclic Jacobi method. FD is biased upwards at small sample sizes: compare "
+                + "eigen-decompositions by EJML's symmetric solver. FD is biased upwards at small sample sizes: compare "
                 + "modes at the same n, and against the real-data row.\n");
         md.append("- Class histogram: total variation distance to uniform (0 for balanced classes, 1 - 1/K for one class), "
                 + "Pearson chi-square against equal counts, and entropy in bits.\n");
