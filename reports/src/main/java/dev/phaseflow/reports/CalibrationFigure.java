@@ -14,6 +14,7 @@ import java.util.Map;
  */
 public final class CalibrationFigure {
     private static final Color CLASS_MARKER = new Color(0x9467bd);
+    private static final Color DISAGREEMENT = Color.BLACK;
 
     private CalibrationFigure() {}
 
@@ -36,13 +37,14 @@ public final class CalibrationFigure {
         for (Map.Entry<String, double[]> e : r.errors().mse().entrySet()) {
             errors.line(e.getKey(), sigma, e.getValue());
         }
-        errors.line("|D_g - D_l|²", sigma, r.errors().disagreement(), Color.GRAY);
+        // black, apart from the palette: its eighth colour is grey, which a zoo of 8 models reaches
+        errors.line("|D_g - D_l|²", sigma, r.errors().disagreement(), DISAGREEMENT);
         marks(errors, r);
 
         Panel delta = f.panel("Δ(σ): " + r.globalModel() + " vs " + r.localModel()).logX().xLabel("σ")
                 .yLabel("E|D_g - D_l|² / Var(x0)");
         delta.line("Δ", sigma, r.delta());
-        delta.line("Δ ÷ spread of D_g instead", sigma, r.errors().delta(), Color.GRAY);
+        delta.line("Δ ÷ spread of D_g instead", sigma, r.errors().delta(), DISAGREEMENT);
         delta.level(r.deltaThreshold(), "threshold " + r.deltaThreshold());
         marks(delta, r);
 
