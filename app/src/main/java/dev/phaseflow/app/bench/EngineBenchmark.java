@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.ToDoubleFunction;
 import reactor.core.publisher.Flux;
 
 /**
@@ -38,8 +39,7 @@ public final class EngineBenchmark {
      * @param modelSeconds time the engine's workers spent inside model calls (summed over workers)
      */
     public record Row(Mode mode, int concurrency, int requests, int images, long steps, double engineSeconds,
-                      long modelCalls, double meanBatch, double loopSeconds, double modelSeconds, double efficiency,
-                      int repeats) {
+                      long modelCalls, double meanBatch, double loopSeconds, double modelSeconds, double efficiency) {
         public double imagesPerSecond() {
             return images / engineSeconds;
         }
@@ -97,7 +97,7 @@ public final class EngineBenchmark {
         return new Row(mode, concurrency, requests, requests, trials.get(0).steps(),
                 median(trials, Trial::engineSeconds), trials.get(0).modelCalls(), median(trials, Trial::meanBatch),
                 median(trials, Trial::loopSeconds), median(trials, Trial::modelSeconds),
-                median(trials, t -> t.loopSeconds() / t.engineSeconds()), s.repeats());
+                median(trials, t -> t.loopSeconds() / t.engineSeconds()));
     }
 
     private static Trial trial(ModelSet models, Settings s, List<SampleRequest> list, int concurrency) {
@@ -125,7 +125,7 @@ public final class EngineBenchmark {
         }
     }
 
-    private static double median(List<Trial> trials, java.util.function.ToDoubleFunction<Trial> f) {
+    private static double median(List<Trial> trials, ToDoubleFunction<Trial> f) {
         double[] v = trials.stream().mapToDouble(f).sorted().toArray();
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;

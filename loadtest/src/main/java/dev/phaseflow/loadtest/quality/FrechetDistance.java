@@ -35,11 +35,11 @@ public record FrechetDistance(double value, double meanTerm, double covarianceTe
             meanTerm += diff * diff;
         }
         SymmetricEigen ea = SymmetricEigen.of(a.covariance());
-        double floorA = resolution(ea);
+        double floorA = ea.resolution();
         double[][] root = ea.apply(x -> x > floorA ? Math.sqrt(x) : 0);
         double[][] m = LinearAlgebra.multiply(LinearAlgebra.multiply(root, b.covariance()), root);
         SymmetricEigen em = SymmetricEigen.of(m);
-        double floorM = resolution(em);
+        double floorM = em.resolution();
         double traceRoot = 0;
         for (double lambda : em.values()) {
             traceRoot += lambda > floorM ? Math.sqrt(lambda) : 0;
@@ -47,14 +47,5 @@ public record FrechetDistance(double value, double meanTerm, double covarianceTe
         // the Bures term is non-negative; a tiny negative value is rounding
         double covarianceTerm = Math.max(0, a.trace() + b.trace() - 2 * traceRoot);
         return new FrechetDistance(meanTerm + covarianceTerm, meanTerm, covarianceTerm);
-    }
-
-    /**
-     * Eigenvalues below this are zero within the solver's absolute accuracy (d ulps of the largest):
-     * a singular direction computed as 1e-15 would otherwise add its square root, 3e-8, to the trace.
-     */
-    private static double resolution(SymmetricEigen e) {
-        double largest = e.values().length == 0 ? 0 : Math.abs(e.values()[0]);
-        return e.values().length * Math.ulp(largest);
     }
 }

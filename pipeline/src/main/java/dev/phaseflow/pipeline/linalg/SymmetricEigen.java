@@ -22,20 +22,21 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
     /** Decomposes (a + a^T) / 2; a must be square and finite. */
     public static SymmetricEigen of(double[][] a) {
         int n = a.length;
-        double[][] m = new double[n][n];
+        DMatrixRMaj m = new DMatrixRMaj(n, n);
         for (int i = 0; i < n; i++) {
             if (a[i].length != n) {
                 throw new IllegalArgumentException("matrix is not square: row " + i + " has " + a[i].length + " of " + n);
             }
             for (int j = 0; j < n; j++) {
-                m[i][j] = (a[i][j] + a[j][i]) / 2;
-                if (!Double.isFinite(m[i][j])) {
+                double v = (a[i][j] + a[j][i]) / 2;
+                if (!Double.isFinite(v)) {
                     throw new IllegalArgumentException("matrix entry (" + i + ", " + j + ") is " + a[i][j]);
                 }
+                m.unsafe_set(i, j, v);
             }
         }
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
-        if (!eig.decompose(new DMatrixRMaj(m))) {
+        if (!eig.decompose(m)) {
             throw new IllegalStateException("symmetric eigen-decomposition of a " + n + " x " + n + " matrix did not converge");
         }
         Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
@@ -47,6 +48,14 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
             vectors[k] = unit(eig.getEigenVector(order[k]).data);
         }
         return new SymmetricEigen(values, vectors);
+    }
+
+    /**
+     * Eigenvalues below this are zero within the solver's absolute accuracy (d ulps of the largest):
+     * a singular direction computed as 1e-15 would otherwise count as 1e-15, and its square root as 3e-8.
+     */
+    public double resolution() {
+        return values.length == 0 ? 0 : values.length * Math.ulp(Math.abs(values[0]));
     }
 
     private static double[] unit(double[] v) {
