@@ -50,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
             + "alternated; medians are printed (default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--warmup", defaultValue = "64", description = "With --engine: untimed requests per mode, one at a "
+            + "time, before its first figure, so the JIT has compiled the engine (default ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--levels", split = ",", defaultValue = "1,4,16,64", description = "Concurrency levels with --engine (default ${DEFAULT-VALUE}).")
     int[] levels;
 
@@ -74,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
                 config = config.withMaxWait(java.time.Duration.ofMillis(maxWaitMs));
             }
             var settings = new EngineBenchmark.Settings(modes.stream().map(Mode::parse).toList(), levels, requests, steps,
-                    "euler", config, repeats);
+                    "euler", config, repeats, warmup);
             ModelSet models = ModelSet.fromZoo(zoo, tile == 16 ? 0 : tile);
             EngineBenchmark.print(EngineBenchmark.run(models, settings), settings, new PrintStream(System.out, true));
         }
