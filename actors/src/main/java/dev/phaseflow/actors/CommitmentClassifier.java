@@ -11,7 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Classifies the x0 estimates of tracked requests (on the inference dispatcher) and feeds the
+ * Classifies the x0 estimates of tracked requests (on the engine dispatcher) and feeds the
  * class-commitment diagnostic. One actor, so a request's steps are observed in order and its
  * Finish comes after them.
  */

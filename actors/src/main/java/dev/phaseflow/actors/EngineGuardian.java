@@ -22,13 +22,15 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import reactor.core.publisher.FluxSink;
 
 /**
- * The engine's root. On a frontend it runs a batcher per model, the step router and a job actor
- * per request; on a worker it runs model workers on the inference dispatcher (never the default
- * one). A single-process engine is both, its workers pulling straight from the local batchers;
- * in a cluster, workers are sharded daemon processes that find the batchers by receptionist.
+ * The engine's root. On a frontend it runs a batcher per model and a job actor per request (each
+ * job routes its own steps to the batchers, see {@link StepRoutes}); on a worker it runs model
+ * workers. All of them run on the engine dispatcher (never the default one). A single-process
+ * engine is both, its workers pulling straight from the local batchers; in a cluster, workers are
+ * sharded daemon processes that find the batchers by receptionist.
  */
 public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Command> {
-    public static final String INFERENCE_DISPATCHER = "phaseflow.inference-dispatcher";
+    /** Where jobs, batchers, workers and the classifier run (reference.conf says why on one pool). */
+    public static final String ENGINE_DISPATCHER = "phaseflow.engine-dispatcher";
     static final String WORKER_PROCESS = "phaseflow-workers";
 
     public sealed interface Command {}
@@ -46,8 +48,10 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         public static final Deployment LOCAL = new Deployment(false, true, true);
     }
 
-    /** Only a frontend routes steps. */
-    private final Optional<ActorRef<StepRouter.Command>> router;
+    /** Only a frontend runs jobs. */
+    private final boolean frontend;
+    /** The frontend's batcher of each model: where its jobs send their evaluations. */
+    private final Map<String, ActorRef<Batcher.Command>> batchers;
     private final ModelSet models;
     private final EngineObserver observer;
     private final Optional<EngineDiagnostics> diagnostics;
@@ -69,13 +73,13 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         this.diagnostics = diagnostics;
         this.classifier = diagnostics.filter(d -> deployment.frontend())
                 .flatMap(d -> d.classifier().map(c -> ctx.spawn(CommitmentClassifier.create(c, d.diagnostics().commitment()),
-                        "commitment-classifier", DispatcherSelector.fromConfig(INFERENCE_DISPATCHER))));
+                        "commitment-classifier", DispatcherSelector.fromConfig(ENGINE_DISPATCHER))));
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
         if (deployment.frontend()) {
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
                 ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(),
                         config.servedAs(models.serving(e.getKey())), observer, census),
-                        "batcher-" + e.getKey());
+                        "batcher-" + e.getKey(), DispatcherSelector.fromConfig(ENGINE_DISPATCHER));
                 batchers.put(e.getKey(), batcher);
                 if (deployment.cluster()) {
                     ctx.getSystem().receptionist().tell(Receptionist.register(Worker.batcherKey(e.getKey()), batcher));
@@ -88,12 +92,12 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             batchers.forEach((model, batcher) -> {
                 for (int i = 0; i < config.servedAs(models.serving(model)).workersPerModel(); i++) {
                     ctx.spawn(Worker.create(model, models.denoiser(model), batcher), "worker-" + model + "-" + i,
-                            DispatcherSelector.fromConfig(INFERENCE_DISPATCHER));
+                            DispatcherSelector.fromConfig(ENGINE_DISPATCHER));
                 }
             });
         }
-        this.router = deployment.frontend() ? Optional.of(ctx.spawn(StepRouter.create(models, batchers, observer), "router"))
-                : Optional.empty();
+        this.frontend = deployment.frontend();
+        this.batchers = Map.copyOf(batchers);
     }
 
     /**
@@ -134,15 +138,17 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
     }
 
     private Behavior<Command> onStart(StartJob start) {
-        if (router.isEmpty()) {
+        if (!frontend) {
             start.sink().error(new IllegalStateException("this node has no frontend role; send requests to a frontend node"));
             return this;
         }
         JobDiagnostics jobDiagnostics = diagnostics
                 .map(d -> JobDiagnostics.of(start.reporter().requestId(), d, classifier))
                 .orElse(JobDiagnostics.NONE);
-        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), router.get(),
-                observer, jobDiagnostics, start.deadline()), "job-" + (jobs++));
+        StepRoutes routes = new StepRoutes(start.reporter().requestId(), start.reporter().request().mode(), models, batchers,
+                observer);
+        ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), routes,
+                observer, jobDiagnostics, start.deadline()), "job-" + (jobs++), DispatcherSelector.fromConfig(ENGINE_DISPATCHER));
         getContext().watchWith(job, new JobEnded(job));
         running.add(job);
         return this;

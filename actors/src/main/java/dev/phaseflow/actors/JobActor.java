@@ -13,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -22,12 +21,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import reactor.core.publisher.FluxSink;
 
 /**
- * One request: holds its {@link SamplingRun} (x, step index, solver history), asks the step
- * router for each evaluation, applies the solver update, and emits events into the request's
+ * One request: holds its {@link SamplingRun} (x, step index, solver history), sends each
+ * evaluation to its model's batcher through its {@link StepRoutes}, applies the solver update, and emits events into the request's
  * sink only as the subscriber asks for them. The job is in one of three phases, each its own
  * behaviour:
  * <ul>
- *   <li>{@link #evaluating}: one evaluation is out at the router, nothing waits for demand;</li>
+ *   <li>{@link #evaluating}: one evaluation is out at a batcher, nothing waits for demand;</li>
  *   <li>{@link #waitingForDemand}: events wait for the subscriber; the job computes nothing more,
  *       so a slow reader slows its own job and nobody else's;</li>
  *   <li>{@link #awaitingShadows}: the stream has completed, the last shadow evaluations still
@@ -77,7 +76,7 @@ public final class JobActor {
     private final RunReporter reporter;
     private final ModelSet models;
     private final FluxSink<SampleEvent> sink;
-    private final ActorRef<StepRouter.Command> router;
+    private final StepRoutes routes;
     private final EngineObserver observer;
     private final JobDiagnostics diagnostics;
     private final SamplingRun run;
@@ -94,24 +93,24 @@ public final class JobActor {
 
     /** Past {@code deadline} from now the run ends with an error event (counted as failed). */
     public static Behavior<Command> create(RunReporter reporter, ModelSet models, FluxSink<SampleEvent> sink,
-                                           ActorRef<StepRouter.Command> router, EngineObserver observer,
+                                           StepRoutes routes, EngineObserver observer,
                                            JobDiagnostics diagnostics, Duration deadline) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startSingleTimer(DEADLINE_TIMER,
                     new Abort("the request ran past its timeout of " + deadline.toMillis() / 1000.0 + " s"), deadline);
-            return new JobActor(ctx, timers, reporter, models, sink, router, observer, diagnostics).start();
+            return new JobActor(ctx, timers, reporter, models, sink, routes, observer, diagnostics).start();
         }));
     }
 
     private JobActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, RunReporter reporter, ModelSet models,
-                     FluxSink<SampleEvent> sink, ActorRef<StepRouter.Command> router, EngineObserver observer,
+                     FluxSink<SampleEvent> sink, StepRoutes routes, EngineObserver observer,
                      JobDiagnostics diagnostics) {
         this.ctx = ctx;
         this.timers = timers;
         this.reporter = reporter;
         this.models = models;
         this.sink = sink;
-        this.router = router;
+        this.routes = routes;
         this.observer = observer;
         this.diagnostics = diagnostics;
         this.run = reporter.newRun();
@@ -209,13 +208,12 @@ public final class JobActor {
             return complete();
         }
         Solver.Evaluation next = run.pending();
-        router.tell(new StepRouter.RouteStep(reporter.requestId(), seq, reporter.request().mode(), next.x(), next.sigma(),
-                ctx.getSelf()));
+        routes.step(seq, next.x(), next.sigma(), ctx.getSelf());
         return evaluating(next);
     }
 
     private Behavior<Command> complete() {
-        router.tell(new StepRouter.JobFinished(reporter.requestId()));
+        routes.finished();
         endStream(EngineObserver.Outcome.COMPLETED);
         sink.complete();
         diagnostics.finished();
@@ -228,7 +226,7 @@ public final class JobActor {
     }
 
     private Behavior<Command> fail(String message) {
-        router.tell(new StepRouter.DropJob(reporter.requestId()));
+        routes.dropped();
         diagnostics.abandoned();
         endStream(EngineObserver.Outcome.FAILED);
         sink.error(new SamplingException("request " + reporter.requestId() + " failed: " + message));
@@ -236,7 +234,7 @@ public final class JobActor {
     }
 
     private Behavior<Command> cancelled() {
-        router.tell(new StepRouter.DropJob(reporter.requestId()));
+        routes.dropped();
         diagnostics.abandoned();
         endStream(EngineObserver.Outcome.CANCELLED);
         return Behaviors.stopped();
@@ -267,8 +265,7 @@ public final class JobActor {
         Route route = models.route(served.model());
         String other = route == Route.LOCAL ? models.plan().globalModel() : models.plan().localModel();
         shadows.put(seq, new Shadow(evaluation.sigma(), route, served.x0()));
-        router.tell(new StepRouter.RouteShadow(reporter.requestId(), seq, other, evaluation.x(), evaluation.sigma(),
-                ctx.getSelf()));
+        routes.shadow(seq, other, evaluation.x(), evaluation.sigma(), ctx.getSelf());
     }
 
     private Behavior<Command> recordShadow(ShadowEvaluated e) {

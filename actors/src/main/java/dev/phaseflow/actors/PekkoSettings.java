@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The Pekko settings of an engine's actor system, from the {@code phaseflow} section of the
  * configuration (reference.conf, then whatever an application.conf overrides). Only what depends
- * on the run is set in code: the inference pool size, and a cluster node's address, seeds and roles.
+ * on the run is set in code: the engine pool size, and a cluster node's address, seeds and roles.
  */
 public final class PekkoSettings {
     private final Config config;
@@ -27,9 +27,10 @@ public final class PekkoSettings {
         return new PekkoSettings(config.withFallback(ConfigFactory.defaultReference()).resolve());
     }
 
-    /** An engine's actor system with {@code inferenceThreads} threads on the inference dispatcher. */
+    /** An engine's actor system with {@code inferenceThreads} threads on the engine dispatcher. */
     public Config engine(int inferenceThreads) {
-        return ConfigFactory.parseMap(Map.of(EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size",
+        String pool = EngineGuardian.ENGINE_DISPATCHER + ".fork-join-executor.";
+        return ConfigFactory.parseMap(Map.of(pool + "parallelism-min", inferenceThreads, pool + "parallelism-max",
                         inferenceThreads))
                 .withFallback(config.getConfig("phaseflow.engine-pekko").atKey("pekko"))
                 .withFallback(config);

@@ -7,7 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * A sharded daemon process entity on a worker node: it only hosts one {@link Worker} on the
- * inference dispatcher, so sharding places, rebalances and restarts workers across the cluster.
+ * engine dispatcher, so sharding places, rebalances and restarts workers across the cluster.
  */
 public final class WorkerHost {
 
@@ -20,7 +20,7 @@ public final class WorkerHost {
 
     public static Behavior<Command> create(String model, Denoiser denoiser) {
         return Behaviors.setup(ctx -> {
-            ctx.spawn(Worker.discovering(model, denoiser), "worker", DispatcherSelector.fromConfig(EngineGuardian.INFERENCE_DISPATCHER));
+            ctx.spawn(Worker.discovering(model, denoiser), "worker", DispatcherSelector.fromConfig(EngineGuardian.ENGINE_DISPATCHER));
             return Behaviors.receive(Command.class).onMessage(Stop.class, s -> Behaviors.stopped()).build();
         });
     }

@@ -12,6 +12,7 @@ import dev.phaseflow.pipeline.SamplingException;
 import dev.phaseflow.pipeline.routing.Route;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,7 +30,7 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
-/** The job's phases, driven message by message: a probe plays the step router, a subscriber sets the demand. */
+/** The job's phases, driven message by message: a probe plays the batchers, a subscriber sets the demand. */
 class JobActorTest {
     private static final ActorTestKit kit = ActorTestKit.create();
     private static final Duration QUIET = Duration.ofMillis(300);
@@ -42,7 +43,10 @@ class JobActorTest {
     /** Records everything the job tells its observer and its stream, in one order. */
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final BlockingQueue<SampleEvent> events = new LinkedBlockingQueue<>();
-    private final TestProbe<StepRouter.Command> router = kit.createTestProbe();
+    /** What the job sent to which model's batcher. */
+    private record Sent(String model, Batcher.Command command) {}
+
+    private final TestProbe<Sent> batchers = kit.createTestProbe();
 
     private final EngineObserver observer = new EngineObserver() {
         public void requestFinished(String requestId, Outcome outcome, int images, long nanos) {
@@ -82,11 +86,56 @@ class JobActorTest {
 
     private ActorRef<JobActor.Command> start(SampleRequest request, JobDiagnostics diagnostics, Reader reader) {
         RunReporter reporter = new RunReporter("job", request, EngineTest.exact());
+        StepRoutes routes = new StepRoutes("job", request.mode(), EngineTest.exact(),
+                Map.of("g", batcher("g"), "l", batcher("l")), EngineObserver.NONE);
         AtomicReference<ActorRef<JobActor.Command>> job = new AtomicReference<>();
         Flux.<SampleEvent>create(sink -> job.set(kit.spawn(JobActor.create(reporter, EngineTest.exact(), sink,
-                router.ref(), observer, diagnostics, Duration.ofMinutes(1)))), FluxSink.OverflowStrategy.BUFFER)
+                routes, observer, diagnostics, Duration.ofMinutes(1)))), FluxSink.OverflowStrategy.BUFFER)
                 .subscribe(reader);
         return job.get();
+    }
+
+    /** A batcher stand-in that hands what it gets to the probe, with its model's name. */
+    private ActorRef<Batcher.Command> batcher(String model) {
+        return kit.spawn(Behaviors.receive(Batcher.Command.class).onAnyMessage(c -> {
+            batchers.ref().tell(new Sent(model, c));
+            return Behaviors.same();
+        }).build());
+    }
+
+    /**
+     * The next message to a batcher, of the given type; Forget messages on the way are skipped unless asked
+     * for (where the job's steps change model; StepRoutesTest covers them).
+     */
+    private <T extends Batcher.Command> T next(Class<T> type) {
+        return type.cast(nextSent(type).command());
+    }
+
+    /**
+     * Nothing but Forget messages reaches a batcher for a while (a Forget to the model a job left and the
+     * Enqueue to its next one come through different stand-ins, so their order here is not the job's).
+     */
+    private void expectQuiet() {
+        while (true) {
+            Sent sent;
+            try {
+                sent = batchers.receiveMessage(QUIET);
+            } catch (AssertionError timeout) {
+                return;
+            }
+            assertInstanceOf(Batcher.Forget.class, sent.command(), "unexpected " + sent);
+        }
+    }
+
+    private Sent nextSent(Class<? extends Batcher.Command> type) {
+        while (true) {
+            Sent sent = batchers.receiveMessage(Duration.ofSeconds(5));
+            if (sent.command() instanceof Batcher.Forget && type != Batcher.Forget.class) {
+                continue;
+            }
+            assertInstanceOf(type, sent.command());
+            return sent;
+        }
     }
 
     /** A probe that hears when {@code job} stops. */
@@ -108,7 +157,7 @@ class JobActorTest {
         return e;
     }
 
-    private static JobActor.Evaluated answer(StepRouter.RouteStep step, String model) {
+    private static JobActor.Evaluated answer(Batcher.Enqueue step, String model) {
         return new JobActor.Evaluated(step.seq(), step.x(), model);
     }
 
@@ -117,19 +166,19 @@ class JobActorTest {
         Reader reader = new Reader();
         ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
 
-        router.expectNoMessage(QUIET); // nothing asked for: the Started event waits, and so does the run
+        expectQuiet(); // nothing asked for: the Started event waits, and so does the run
         reader.request(1);
         assertInstanceOf(SampleEvent.Started.class, nextEvent());
-        StepRouter.RouteStep first = router.expectMessageClass(StepRouter.RouteStep.class);
+        Batcher.Enqueue first = next(Batcher.Enqueue.class);
         assertEquals(0, first.seq());
 
         job.tell(answer(first, "g"));
-        router.expectNoMessage(QUIET); // the step's event has no demand: no second evaluation yet
+        expectQuiet(); // the step's event has no demand: no second evaluation yet
         assertTrue(events.isEmpty());
 
         reader.request(1);
         assertInstanceOf(SampleEvent.Step.class, nextEvent());
-        StepRouter.RouteStep second = router.expectMessageClass(StepRouter.RouteStep.class);
+        Batcher.Enqueue second = next(Batcher.Enqueue.class);
         assertEquals(1, second.seq());
     }
 
@@ -138,15 +187,15 @@ class JobActorTest {
         Reader reader = new Reader();
         ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
         reader.request(Long.MAX_VALUE);
-        StepRouter.RouteStep first = router.expectMessageClass(StepRouter.RouteStep.class);
+        Batcher.Enqueue first = next(Batcher.Enqueue.class);
         job.tell(answer(first, "g"));
-        StepRouter.RouteStep second = router.expectMessageClass(StepRouter.RouteStep.class);
+        Batcher.Enqueue second = next(Batcher.Enqueue.class);
 
         job.tell(new JobActor.Evaluated(0, first.x(), "g")); // a retried evaluation's duplicate
         job.tell(new JobActor.EvaluationFailed(0, "late failure"));
-        router.expectNoMessage(QUIET);
+        expectQuiet();
         job.tell(answer(second, "g"));
-        assertEquals(2, router.expectMessageClass(StepRouter.RouteStep.class).seq());
+        assertEquals(2, next(Batcher.Enqueue.class).seq());
         assertTrue(log.isEmpty(), "the job is still running: " + log);
     }
 
@@ -158,12 +207,13 @@ class JobActorTest {
         TestProbe<String> stopped = stopWatch(job);
         reader.request(Long.MAX_VALUE);
 
-        StepRouter.RouteStep step = router.expectMessageClass(StepRouter.RouteStep.class);
+        Batcher.Enqueue step = next(Batcher.Enqueue.class);
         job.tell(answer(step, "g"));
-        StepRouter.RouteShadow shadow = router.expectMessageClass(StepRouter.RouteShadow.class);
-        assertEquals("l", shadow.model()); // served by the global model: the local one shadows it
-        router.expectMessageClass(StepRouter.JobFinished.class);
-        awaitLog(2); // the job tells the router before it ends the stream, on its own thread
+        Sent sent = nextSent(Batcher.EnqueueShadow.class);
+        assertEquals("l", sent.model()); // served by the global model: the local one shadows it
+        Batcher.EnqueueShadow shadow = (Batcher.EnqueueShadow) sent.command();
+        next(Batcher.Forget.class); // finished: its last batcher stops expecting it
+        awaitLog(2); // the job tells its batcher before it ends the stream, on its own thread
         assertEquals(List.of("finished COMPLETED", "complete"), log);
 
         stopped.expectNoMessage(QUIET); // the stream is over, the job is not
@@ -185,16 +235,17 @@ class JobActorTest {
         TestProbe<String> stopped = stopWatch(job);
         reader.request(Long.MAX_VALUE);
 
-        StepRouter.RouteStep first = router.expectMessageClass(StepRouter.RouteStep.class);
+        Batcher.Enqueue first = next(Batcher.Enqueue.class);
         job.tell(answer(first, "g"));
-        StepRouter.RouteShadow shadow0 = router.expectMessageClass(StepRouter.RouteShadow.class);
-        StepRouter.RouteStep second = router.expectMessageClass(StepRouter.RouteStep.class);
+        Batcher.EnqueueShadow shadow0 = next(Batcher.EnqueueShadow.class);
+        Batcher.Enqueue second = next(Batcher.Enqueue.class);
         job.tell(new JobActor.ShadowFailed(shadow0.seq(), "shadow model failed"));
         job.tell(answer(second, "l"));
-        StepRouter.RouteShadow shadow1 = router.expectMessageClass(StepRouter.RouteShadow.class);
-        assertEquals("g", shadow1.model());
+        Sent sent1 = nextSent(Batcher.EnqueueShadow.class);
+        assertEquals("g", sent1.model());
+        Batcher.EnqueueShadow shadow1 = (Batcher.EnqueueShadow) sent1.command();
         job.tell(new JobActor.ShadowEvaluated(shadow1.seq(), shadow1.x()));
-        router.expectMessageClass(StepRouter.JobFinished.class);
+        next(Batcher.Forget.class);
         stopped.expectMessage("stopped");
         assertEquals(List.of("LOCAL at " + second.sigma()), diagnostics.recorded);
     }
@@ -205,11 +256,11 @@ class JobActorTest {
         ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
         TestProbe<String> stopped = stopWatch(job);
         reader.request(1);
-        job.tell(answer(router.expectMessageClass(StepRouter.RouteStep.class), "g"));
-        router.expectNoMessage(QUIET);
+        job.tell(answer(next(Batcher.Enqueue.class), "g"));
+        expectQuiet();
 
         job.tell(new JobActor.Abort("deadline"));
-        assertEquals(new StepRouter.DropJob("job"), router.expectMessageClass(StepRouter.DropJob.class));
+        assertEquals(new Batcher.DropJob("job"), next(Batcher.DropJob.class)); // to every model's batcher
         stopped.expectMessage("stopped");
         assertEquals(List.of("finished FAILED", "error " + SamplingException.class.getSimpleName()), log);
     }
@@ -220,10 +271,10 @@ class JobActorTest {
         ActorRef<JobActor.Command> job = start(SampleRequest.defaults().withSteps(3), JobDiagnostics.NONE, reader);
         TestProbe<String> stopped = stopWatch(job);
         reader.request(Long.MAX_VALUE);
-        router.expectMessageClass(StepRouter.RouteStep.class);
+        next(Batcher.Enqueue.class);
 
         reader.cancel();
-        router.expectMessageClass(StepRouter.DropJob.class);
+        next(Batcher.DropJob.class);
         stopped.expectMessage("stopped");
         assertEquals(List.of("finished CANCELLED"), log);
     }

@@ -14,9 +14,9 @@ class PekkoSettingsTest {
     @Test
     void anEngineGetsTheReferenceSettingsAndItsPoolSize() {
         Config c = PekkoSettings.load().engine(3);
-        assertEquals(3, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size"));
-        assertEquals("thread-pool-executor", c.getString(EngineGuardian.INFERENCE_DISPATCHER + ".executor"));
-        assertEquals(1, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".throughput"));
+        assertEquals(3, c.getInt(EngineGuardian.ENGINE_DISPATCHER + ".fork-join-executor.parallelism-min"));
+        assertEquals(3, c.getInt(EngineGuardian.ENGINE_DISPATCHER + ".fork-join-executor.parallelism-max"));
+        assertEquals("fork-join-executor", c.getString(EngineGuardian.ENGINE_DISPATCHER + ".executor"));
         assertEquals(List.of("org.apache.pekko.event.slf4j.Slf4jLogger"), c.getStringList("pekko.loggers"));
         assertEquals("INFO", c.getString("pekko.loglevel"));
         assertEquals(1, c.getDuration("pekko.scheduler.tick-duration").toMillis());
@@ -37,7 +37,7 @@ class PekkoSettingsTest {
         assertEquals(List.of("frontend", "worker"), c.getStringList("pekko.cluster.roles"));
         assertEquals("jackson-cbor", c.getString("pekko.actor.serialization-bindings.\"" + CborSerializable.class.getName() + "\""));
         assertEquals(1 << 20, c.getBytes("pekko.remote.artery.advanced.maximum-frame-size"));
-        assertEquals(2, c.getInt(EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size"));
+        assertEquals(2, c.getInt(EngineGuardian.ENGINE_DISPATCHER + ".fork-join-executor.parallelism-max"));
         assertEquals("INFO", c.getString("pekko.loglevel")); // the engine's settings are under the node's
         assertEquals(1 << 20, PekkoSettings.load().maxFrameBytes());
     }
