@@ -11,6 +11,8 @@ import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.SamplingException;
 import dev.phaseflow.pipeline.routing.Route;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -104,8 +106,14 @@ class JobActorTest {
     }
 
     /**
-     * The next message to a batcher, of the given type; Forget messages on the way are skipped unless asked
-     * for (where the job's steps change model; StepRoutesTest covers them).
+     * Forget messages passed over while waiting for another type. The stand-ins of different models
+     * pass messages on independently, so a Forget the job sent after a message can overtake it here.
+     */
+    private final Deque<Sent> forgets = new ArrayDeque<>();
+
+    /**
+     * The next message to a batcher, of the given type; Forget messages on the way are set aside unless
+     * asked for (where the job's steps change model; StepRoutesTest covers their order).
      */
     private <T extends Batcher.Command> T next(Class<T> type) {
         return type.cast(nextSent(type).command());
@@ -124,13 +132,18 @@ class JobActorTest {
                 return;
             }
             assertInstanceOf(Batcher.Forget.class, sent.command(), "unexpected " + sent);
+            forgets.add(sent);
         }
     }
 
     private Sent nextSent(Class<? extends Batcher.Command> type) {
+        if (type == Batcher.Forget.class && !forgets.isEmpty()) {
+            return forgets.poll();
+        }
         while (true) {
             Sent sent = batchers.receiveMessage(Duration.ofSeconds(5));
             if (sent.command() instanceof Batcher.Forget && type != Batcher.Forget.class) {
+                forgets.add(sent);
                 continue;
             }
             assertInstanceOf(type, sent.command());
