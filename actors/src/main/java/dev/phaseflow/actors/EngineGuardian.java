@@ -31,6 +31,8 @@ import reactor.core.publisher.FluxSink;
 public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Command> {
     /** Where jobs, batchers, workers and the classifier run (reference.conf says why on one pool). */
     public static final String ENGINE_DISPATCHER = "phaseflow.engine-dispatcher";
+    /** Spawns an actor on the engine dispatcher. */
+    static final DispatcherSelector ON_ENGINE = DispatcherSelector.fromConfig(ENGINE_DISPATCHER);
     static final String WORKER_PROCESS = "phaseflow-workers";
 
     public sealed interface Command {}
@@ -73,13 +75,13 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         this.diagnostics = diagnostics;
         this.classifier = diagnostics.filter(d -> deployment.frontend())
                 .flatMap(d -> d.classifier().map(c -> ctx.spawn(CommitmentClassifier.create(c, d.diagnostics().commitment()),
-                        "commitment-classifier", DispatcherSelector.fromConfig(ENGINE_DISPATCHER))));
+                        "commitment-classifier", ON_ENGINE)));
         Map<String, ActorRef<Batcher.Command>> batchers = new LinkedHashMap<>();
         if (deployment.frontend()) {
             for (Map.Entry<String, Denoiser> e : models.denoisers().entrySet()) {
                 ActorRef<Batcher.Command> batcher = ctx.spawn(Batcher.create(e.getKey(), e.getValue(),
                         config.servedAs(models.serving(e.getKey())), observer, census),
-                        "batcher-" + e.getKey(), DispatcherSelector.fromConfig(ENGINE_DISPATCHER));
+                        "batcher-" + e.getKey(), ON_ENGINE);
                 batchers.put(e.getKey(), batcher);
                 if (deployment.cluster()) {
                     ctx.getSystem().receptionist().tell(Receptionist.register(Worker.batcherKey(e.getKey()), batcher));
@@ -91,8 +93,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         } else {
             batchers.forEach((model, batcher) -> {
                 for (int i = 0; i < config.servedAs(models.serving(model)).workersPerModel(); i++) {
-                    ctx.spawn(Worker.create(model, models.denoiser(model), batcher), "worker-" + model + "-" + i,
-                            DispatcherSelector.fromConfig(ENGINE_DISPATCHER));
+                    ctx.spawn(Worker.create(model, models.denoiser(model), batcher), "worker-" + model + "-" + i, ON_ENGINE);
                 }
             });
         }
@@ -148,7 +149,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         StepRoutes routes = new StepRoutes(start.reporter().requestId(), start.reporter().request().mode(), models, batchers,
                 observer);
         ActorRef<JobActor.Command> job = getContext().spawn(JobActor.create(start.reporter(), models, start.sink(), routes,
-                observer, jobDiagnostics, start.deadline()), "job-" + (jobs++), DispatcherSelector.fromConfig(ENGINE_DISPATCHER));
+                observer, jobDiagnostics, start.deadline()), "job-" + (jobs++), ON_ENGINE);
         getContext().watchWith(job, new JobEnded(job));
         running.add(job);
         return this;

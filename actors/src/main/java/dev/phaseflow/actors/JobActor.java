@@ -22,8 +22,8 @@ import reactor.core.publisher.FluxSink;
 
 /**
  * One request: holds its {@link SamplingRun} (x, step index, solver history), sends each
- * evaluation to its model's batcher through its {@link StepRoutes}, applies the solver update, and emits events into the request's
- * sink only as the subscriber asks for them. The job is in one of three phases, each its own
+ * evaluation to its model's batcher through its {@link StepRoutes}, applies the solver update,
+ * and emits events into the request's sink only as the subscriber asks for them. The job is in one of three phases, each its own
  * behaviour:
  * <ul>
  *   <li>{@link #evaluating}: one evaluation is out at a batcher, nothing waits for demand;</li>

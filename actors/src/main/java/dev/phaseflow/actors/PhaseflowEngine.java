@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -69,7 +68,7 @@ public final class PhaseflowEngine implements SamplingService {
         // the guardian on the engine dispatcher too: a request's StartJob, told from the thread that just
         // ended the previous request's stream, and the new job's first messages then run on that thread
         this.system = ActorSystem.create(EngineGuardian.create(models, config, this.observer, deployment, diagnostics, census),
-                ClusterNode.SYSTEM_NAME, pekko, DispatcherSelector.fromConfig(EngineGuardian.ENGINE_DISPATCHER));
+                ClusterNode.SYSTEM_NAME, pekko, EngineGuardian.ON_ENGINE);
     }
 
     /** Starts building an engine over these models (defaults: EngineConfig.defaults(), default limits, no observer). */

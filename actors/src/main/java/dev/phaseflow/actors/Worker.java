@@ -18,7 +18,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
- * Runs one model's calls, one batch at a time, on the engine dispatcher (model calls block one of its threads).
+ * Runs one model's calls, one batch at a time, on the engine dispatcher (a call blocks one of
+ * its threads).
  * Pulls: says Ready to its batchers when it starts and answers each batch with its result, which
  * makes it idle again for that batcher. A failed call is reported (the batcher retries the work
  * elsewhere) and then restarts the worker. In a cluster the worker finds the batchers of its model

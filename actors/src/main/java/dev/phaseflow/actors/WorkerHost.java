@@ -2,7 +2,6 @@ package dev.phaseflow.actors;
 
 import dev.phaseflow.models.Denoiser;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -20,7 +19,7 @@ public final class WorkerHost {
 
     public static Behavior<Command> create(String model, Denoiser denoiser) {
         return Behaviors.setup(ctx -> {
-            ctx.spawn(Worker.discovering(model, denoiser), "worker", DispatcherSelector.fromConfig(EngineGuardian.ENGINE_DISPATCHER));
+            ctx.spawn(Worker.discovering(model, denoiser), "worker", EngineGuardian.ON_ENGINE);
             return Behaviors.receive(Command.class).onMessage(Stop.class, s -> Behaviors.stopped()).build();
         });
     }
