@@ -50,8 +50,9 @@ final class BenchCommand implements Callable<Integer> {
             + "alternated; medians are printed (default ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--warmup", defaultValue = "64", description = "With --engine: untimed requests per mode, one at a "
-            + "time, before its first figure, so the JIT has compiled the engine (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2000", description = "With --engine: the most untimed requests before each "
+            + "concurrency level, at that concurrency, run until the JIT has settled (its compile time under 2% of the "
+            + "wall time three rounds in a row), so that the engine is measured compiled (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--levels", split = ",", defaultValue = "1,4,16,64", description = "Concurrency levels with --engine (default ${DEFAULT-VALUE}).")

@@ -12,13 +12,17 @@ import dev.phaseflow.pipeline.SampleRequest;
 import dev.phaseflow.pipeline.routing.Mode;
 import dev.phaseflow.pipeline.routing.Route;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import reactor.core.publisher.Flux;
 
@@ -27,14 +31,21 @@ import reactor.core.publisher.Flux;
  * against a plain single-thread loop that makes exactly the same model calls (same models,
  * same batch sizes, same tiles) one after another. The loop's time is the model work alone, so
  * loop time / engine time shows what the engine's concurrency gains and its overhead costs.
- * Each figure is measured {@code repeats} times, engine and loop alternated (a fresh engine each
- * time), and the medians are reported: on a shared 2-core machine one run spreads by +-15%.
- * Before a mode's first figure, {@code warmupRequests} requests go through a throw-away engine
- * one at a time, so that the JIT has compiled the engine's per-step code, as in a server that has
- * been up a while (JMH's warm-up iterations): measured cold, the first 1,000 steps of a fresh JVM
- * spent 0.45-0.55 ms each outside the model calls, against 0.17-0.22 ms once compiled.
+ * Each figure is measured {@code repeats} times, engine and loop alternated, and the medians are
+ * reported: on a shared 2-core machine one run spreads by +-15%. All of a mode's runs go through
+ * one engine, as in a server that has been up a while, and before each concurrency level
+ * {@code warmupRequests} untimed requests go through it at that concurrency (JMH's warm-up
+ * iterations). Both matter on 2 cores: a fresh engine per run, even after 64 warm-up requests on
+ * another engine, had the JIT compiling its start-up and per-request code for 100-700 ms of each
+ * 1.1-1.5 s run, on the cores the model calls use. The JIT's time during each engine run is
+ * reported, so that a figure taken before the compiler settled shows as such.
  */
 public final class EngineBenchmark {
+
+    /** The JIT counts as settled once its compile time stays under this share of the wall time ... */
+    static final double SETTLED_JIT_SHARE = 0.02;
+    /** ... for this many warm-up rounds in a row. */
+    static final int SETTLED_ROUNDS = 3;
 
     /**
      * One row: a mode at a concurrency, the medians over the repeats ({@code efficiency} is the median of the
@@ -43,7 +54,8 @@ public final class EngineBenchmark {
      * @param modelSeconds time the engine's workers spent inside model calls (summed over workers)
      */
     public record Row(Mode mode, int concurrency, int requests, int images, long steps, double engineSeconds,
-                      long modelCalls, double meanBatch, double loopSeconds, double modelSeconds, double efficiency) {
+                      long modelCalls, double meanBatch, double loopSeconds, double modelSeconds, double efficiency,
+                      double jitMillis, int warmupRequests) {
         public double imagesPerSecond() {
             return images / engineSeconds;
         }
@@ -62,9 +74,9 @@ public final class EngineBenchmark {
         }
     }
 
-    /** One engine run and the loop run of its calls. */
+    /** One engine run and the loop run of its calls; {@code jitMillis}: the JIT's compile time during the engine run. */
     private record Trial(long steps, double engineSeconds, long modelCalls, double meanBatch, double loopSeconds,
-                         double modelSeconds) {}
+                         double modelSeconds, double jitMillis) {}
 
     public record Settings(List<Mode> modes, int[] concurrency, int requestsPerLevel, int steps, String solver,
                            EngineConfig engine, int repeats, int warmupRequests) {
@@ -83,71 +95,91 @@ public final class EngineBenchmark {
 
     public static List<Row> run(ModelSet models, Settings s) {
         List<Row> rows = new ArrayList<>();
+        AtomicReference<Queue<Call>> calls = new AtomicReference<>(new ConcurrentLinkedQueue<>());
+        EngineObserver recorder = new EngineObserver() {
+            @Override
+            public void modelExecuted(String model, Route route, int units, int images, long wait, long compute) {
+                calls.get().add(new Call(model, units, images, compute));
+            }
+        };
         for (Mode mode : s.modes()) {
-            warmUp(models, s, mode);
-            for (int c : s.concurrency()) {
-                rows.add(measure(models, s, mode, c));
+            try (PhaseflowEngine engine = PhaseflowEngine.create(models, s.engine(), SampleRequest.Limits.defaults(),
+                    recorder)) {
+                for (int c : s.concurrency()) {
+                    int warm = warmUp(engine, s, mode, c);
+                    rows.add(measure(engine, models, s, mode, c, calls, warm));
+                }
             }
         }
         return rows;
     }
 
-    /** Runs the mode's requests through a throw-away engine, one at a time, untimed. */
-    private static void warmUp(ModelSet models, Settings s, Mode mode) {
-        if (s.warmupRequests() == 0) {
-            return;
+    /**
+     * Untimed rounds of the level's requests at its concurrency, until the JIT's compile time has stayed under
+     * {@link #SETTLED_JIT_SHARE} of the wall time for {@link #SETTLED_ROUNDS} rounds in a row, or
+     * {@code warmupRequests} have run; returns the requests run. Once-per-request code (a job's spawn, its
+     * schedule and noise) is called once per 32 steps, so it reaches the JIT's top tier only after a thousand
+     * requests or so: measured at one request at a time, hybrid, the JIT compiled for 200-700 ms of each 1.2 s
+     * round of 32 requests over the first 300 and settled under 2% after about 600-1,200.
+     */
+    private static int warmUp(PhaseflowEngine engine, Settings s, Mode mode, int concurrency) {
+        int round = Math.max(s.requestsPerLevel(), concurrency);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        int done = 0;
+        int settled = 0;
+        while (done < s.warmupRequests() && settled < SETTLED_ROUNDS) {
+            long jitStart = jit.getTotalCompilationTime();
+            long start = System.nanoTime();
+            requests(engine, s, mode, Math.min(round, s.warmupRequests() - done), concurrency);
+            double millis = (System.nanoTime() - start) / 1e6;
+            done += Math.min(round, s.warmupRequests() - done);
+            settled = jit.getTotalCompilationTime() - jitStart < SETTLED_JIT_SHARE * millis ? settled + 1 : 0;
         }
-        try (PhaseflowEngine engine = PhaseflowEngine.create(models, s.engine(), SampleRequest.Limits.defaults(),
-                EngineObserver.NONE)) {
-            Flux.range(0, s.warmupRequests())
-                    .concatMap(i -> engine.sample(request(s, mode, i)).count())
-                    .blockLast(Duration.ofMinutes(30));
-        }
+        return done;
+    }
+
+    /** {@code n} requests of the mode, seeds 0..n-1, {@code concurrency} at a time; returns the steps streamed. */
+    private static long requests(PhaseflowEngine engine, Settings s, Mode mode, int n, int concurrency) {
+        return Flux.range(0, n)
+                .flatMap(i -> engine.sample(request(s, mode, i)).filter(e -> e instanceof SampleEvent.Step).count(),
+                        concurrency)
+                .reduce(0L, Long::sum).block(Duration.ofMinutes(30));
     }
 
     private static SampleRequest request(Settings s, Mode mode, int seed) {
         return SampleRequest.defaults().withMode(mode).withSteps(s.steps()).withSolver(s.solver()).withSeed(seed);
     }
 
-    private static Row measure(ModelSet models, Settings s, Mode mode, int concurrency) {
+    private static Row measure(PhaseflowEngine engine, ModelSet models, Settings s, Mode mode, int concurrency,
+                               AtomicReference<Queue<Call>> calls, int warmupRequests) {
         int requests = Math.max(s.requestsPerLevel(), concurrency);
-        List<SampleRequest> list = new ArrayList<>();
-        for (int i = 0; i < requests; i++) {
-            list.add(request(s, mode, i));
-        }
         List<Trial> trials = new ArrayList<>();
         for (int r = 0; r < s.repeats(); r++) {
-            trials.add(trial(models, s, list, concurrency));
+            trials.add(trial(engine, models, s, mode, requests, concurrency, calls));
         }
         return new Row(mode, concurrency, requests, requests, trials.get(0).steps(),
                 median(trials, Trial::engineSeconds), trials.get(0).modelCalls(), median(trials, Trial::meanBatch),
                 median(trials, Trial::loopSeconds), median(trials, Trial::modelSeconds),
-                median(trials, t -> t.loopSeconds() / t.engineSeconds()));
+                median(trials, t -> t.loopSeconds() / t.engineSeconds()), median(trials, Trial::jitMillis), warmupRequests);
     }
 
-    private static Trial trial(ModelSet models, Settings s, List<SampleRequest> list, int concurrency) {
-        ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
-        EngineObserver recorder = new EngineObserver() {
-            @Override
-            public void modelExecuted(String model, Route route, int units, int images, long wait, long compute) {
-                calls.add(new Call(model, units, images, compute));
-            }
-        };
-        try (PhaseflowEngine engine = PhaseflowEngine.create(models, s.engine(), SampleRequest.Limits.defaults(), recorder)) {
-            // warm-up: one request per model path, not recorded
-            engine.sample(list.get(0).withSteps(4)).blockLast(Duration.ofMinutes(5));
-            calls.clear();
-            long start = System.nanoTime();
-            long steps = Flux.fromIterable(list)
-                    .flatMap(r -> engine.sample(r).filter(e -> e instanceof SampleEvent.Step).count(), concurrency)
-                    .reduce(0L, Long::sum).block(Duration.ofMinutes(30));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<Call> made = List.copyOf(calls);
-            double loop = replay(models, made);
-            double model = made.stream().mapToLong(Call::computeNanos).sum() / 1e9;
-            return new Trial(steps, seconds, made.size(),
-                    made.isEmpty() ? 0 : (double) made.stream().mapToLong(Call::images).sum() / made.size(), loop, model);
-        }
+    private static Trial trial(PhaseflowEngine engine, ModelSet models, Settings s, Mode mode, int requests,
+                               int concurrency, AtomicReference<Queue<Call>> calls) {
+        Queue<Call> recorded = new ConcurrentLinkedQueue<>();
+        calls.set(recorded);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jitStart = jit.getTotalCompilationTime();
+        long start = System.nanoTime();
+        long steps = requests(engine, s, mode, requests, concurrency);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long jitMillis = jit.getTotalCompilationTime() - jitStart;
+        calls.set(new ConcurrentLinkedQueue<>());
+        List<Call> made = List.copyOf(recorded);
+        double loop = replay(models, made);
+        double model = made.stream().mapToLong(Call::computeNanos).sum() / 1e9;
+        return new Trial(steps, seconds, made.size(),
+                made.isEmpty() ? 0 : (double) made.stream().mapToLong(Call::images).sum() / made.size(), loop, model,
+                jitMillis);
     }
 
     private static double median(List<Trial> trials, ToDoubleFunction<Trial> f) {
@@ -188,18 +220,21 @@ public final class EngineBenchmark {
     public static void print(List<Row> rows, Settings s, PrintStream out) {
         out.printf(Locale.ROOT, "Engine vs single-thread loop of the same model calls: %d steps %s, 1 image per request, "
                         + "%d workers per model, %d inference threads, max batch %d, %d cores; medians of %d alternated "
-                        + "engine/loop runs, after %d warm-up requests per mode%n%n", s.steps(), s.solver(), s.engine().workersPerModel(),
-                s.engine().inferenceThreads(), s.engine().maxBatch(), Runtime.getRuntime().availableProcessors(), s.repeats(),
+                        + "engine/loop runs on one engine per mode; before each level, untimed warm-up requests until the JIT's "
+                        + "compile time stayed under %.0f%% of the wall time for %d rounds in a row (at most %d)%n%n", s.steps(),
+                s.solver(), s.engine().workersPerModel(), s.engine().inferenceThreads(), s.engine().maxBatch(),
+                Runtime.getRuntime().availableProcessors(), s.repeats(), SETTLED_JIT_SHARE * 100, SETTLED_ROUNDS,
                 s.warmupRequests());
         out.println("| mode | concurrency | requests | engine images/s | engine steps/s | model calls | mean batch | loop images/s "
-                + "| engine model s | loop s | engine ms/step outside calls | engine/loop |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| engine model s | loop s | engine ms/step outside calls | warm-up requests | JIT ms in engine run | engine/loop |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
             // calls overlap above one request, so time outside them is not a per-step cost there
             String outside = r.concurrency() == 1 ? String.format(Locale.ROOT, "%.3f", r.overheadMsPerStep()) : "-";
-            out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.1f | %d | %.1f | %.2f | %.2f | %.2f | %s | %.2fx |%n",
+            out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.1f | %d | %.1f | %.2f | %.2f | %.2f | %s | %d | %.0f | %.2fx |%n",
                     r.mode().id(), r.concurrency(), r.requests(), r.imagesPerSecond(), r.stepsPerSecond(), r.modelCalls(),
-                    r.meanBatch(), r.loopImagesPerSecond(), r.modelSeconds(), r.loopSeconds(), outside, r.efficiency());
+                    r.meanBatch(), r.loopImagesPerSecond(), r.modelSeconds(), r.loopSeconds(), outside, r.warmupRequests(), r.jitMillis(),
+                    r.efficiency());
         }
     }
 }
