@@ -80,7 +80,7 @@ class ViewerBrowserTest {
                 ServerFixture.smallEngine(), b -> {})) {
             try {
                 withScreenshotOnFailure("viewer-stop", () -> {
-                    browser.navigate(fx.server.url());
+                    open(browser, fx);
                     browser.execute("document.getElementById('mode').value = 'global'; document.getElementById('steps').value = '50';"
                             + "document.getElementById('count').value = '1'; document.getElementById('run').click();");
                     // three steps arrive, then the model blocks: the request is running on the server
@@ -99,9 +99,22 @@ class ViewerBrowserTest {
         }
     }
 
+    /**
+     * Opens the fixture's viewer and waits until it is this page, loaded, that answers scripts: in one verify run the
+     * form values set right after navigating were lost (the page showed its defaults, idle), as if the script had
+     * run in the previous test's page. The old page is marked first, so a script that still reaches it is told apart.
+     */
+    private static void open(WebDriver browser, ServerFixture fx) throws Exception {
+        browser.execute("window.__previousTestPage = true;");
+        browser.navigate(fx.server.url());
+        assertTrue(browser.await("!window.__previousTestPage && document.readyState === 'complete'"
+                        + " && document.getElementById('models').textContent.includes('g (global)')", PATIENCE),
+                "the viewer loaded and listed the models: " + text(browser, "models"));
+    }
+
     private static void drive(ServerFixture fx, WebDriver browser) throws Exception {
         {
-            browser.navigate(fx.server.url());
+            open(browser, fx);
             browser.execute("window.__errors = [];"
                     + "window.addEventListener('error', e => window.__errors.push(String(e.message)));"
                     + "window.addEventListener('unhandledrejection', e => window.__errors.push(String(e.reason)));");
