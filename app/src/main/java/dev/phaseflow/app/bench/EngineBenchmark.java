@@ -34,8 +34,8 @@ import reactor.core.publisher.Flux;
  * Each figure is measured {@code repeats} times, engine and loop alternated, and the medians are
  * reported: on a shared 2-core machine one run spreads by +-15%. All of a mode's runs go through
  * one engine, as in a server that has been up a while, and before each concurrency level
- * {@code warmupRequests} untimed requests go through it at that concurrency (JMH's warm-up
- * iterations). Both matter on 2 cores: a fresh engine per run, even after 64 warm-up requests on
+ * untimed requests go through it at that concurrency until the JIT has settled, at most
+ * {@code warmupRequests} (JMH's warm-up iterations). Both matter on 2 cores: a fresh engine per run, even after 64 warm-up requests on
  * another engine, had the JIT compiling its start-up and per-request code for 100-700 ms of each
  * 1.1-1.5 s run, on the cores the model calls use. The JIT's time during each engine run is
  * reported, so that a figure taken before the compiler settled shows as such.
@@ -118,9 +118,9 @@ public final class EngineBenchmark {
      * Untimed rounds of the level's requests at its concurrency, until the JIT's compile time has stayed under
      * {@link #SETTLED_JIT_SHARE} of the wall time for {@link #SETTLED_ROUNDS} rounds in a row, or
      * {@code warmupRequests} have run; returns the requests run. Once-per-request code (a job's spawn, its
-     * schedule and noise) is called once per 32 steps, so it reaches the JIT's top tier only after a thousand
-     * requests or so: measured at one request at a time, hybrid, the JIT compiled for 200-700 ms of each 1.2 s
-     * round of 32 requests over the first 300 and settled under 2% after about 600-1,200.
+     * schedule and noise) is called once per 32 steps, so it reaches the JIT's top tier only after hundreds of
+     * requests: measured at one request at a time, hybrid, the JIT compiled for 200-700 ms of each 1.2 s
+     * round of 32 requests over the first 300, and this rule ended the warm-up after 320-768 requests in eight runs.
      */
     private static int warmUp(PhaseflowEngine engine, Settings s, Mode mode, int concurrency) {
         int round = Math.max(s.requestsPerLevel(), concurrency);
