@@ -106,8 +106,9 @@ public final class EngineBenchmark {
             try (PhaseflowEngine engine = PhaseflowEngine.create(models, s.engine(), SampleRequest.Limits.defaults(),
                     recorder)) {
                 for (int c : s.concurrency()) {
-                    int warm = warmUp(engine, s, mode, c);
-                    rows.add(measure(engine, models, s, mode, c, calls, warm));
+                    int requests = Math.max(s.requestsPerLevel(), c);
+                    int warm = warmUp(engine, s, mode, requests, c);
+                    rows.add(measure(engine, models, s, mode, requests, c, calls, warm));
                 }
             }
         }
@@ -122,37 +123,39 @@ public final class EngineBenchmark {
      * requests: measured at one request at a time, hybrid, the JIT compiled for 200-700 ms of each 1.2 s
      * round of 32 requests over the first 300, and this rule ended the warm-up after 320-768 requests in eight runs.
      */
-    private static int warmUp(PhaseflowEngine engine, Settings s, Mode mode, int concurrency) {
-        int round = Math.max(s.requestsPerLevel(), concurrency);
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private static int warmUp(PhaseflowEngine engine, Settings s, Mode mode, int round, int concurrency) {
         int done = 0;
         int settled = 0;
         while (done < s.warmupRequests() && settled < SETTLED_ROUNDS) {
-            long jitStart = jit.getTotalCompilationTime();
-            long start = System.nanoTime();
-            requests(engine, s, mode, Math.min(round, s.warmupRequests() - done), concurrency);
-            double millis = (System.nanoTime() - start) / 1e6;
-            done += Math.min(round, s.warmupRequests() - done);
-            settled = jit.getTotalCompilationTime() - jitStart < SETTLED_JIT_SHARE * millis ? settled + 1 : 0;
+            int n = Math.min(round, s.warmupRequests() - done);
+            Run run = requests(engine, s, mode, n, concurrency);
+            done += n;
+            settled = run.jitMillis() < SETTLED_JIT_SHARE * run.seconds() * 1e3 ? settled + 1 : 0;
         }
         return done;
     }
 
-    /** {@code n} requests of the mode, seeds 0..n-1, {@code concurrency} at a time; returns the steps streamed. */
-    private static long requests(PhaseflowEngine engine, Settings s, Mode mode, int n, int concurrency) {
-        return Flux.range(0, n)
+    /** Requests run through the engine: the steps streamed, the wall time, the JIT's compile time meanwhile. */
+    private record Run(long steps, double seconds, long jitMillis) {}
+
+    /** {@code n} requests of the mode, seeds 0..n-1, {@code concurrency} at a time. */
+    private static Run requests(PhaseflowEngine engine, Settings s, Mode mode, int n, int concurrency) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jitStart = jit.getTotalCompilationTime();
+        long start = System.nanoTime();
+        long steps = Flux.range(0, n)
                 .flatMap(i -> engine.sample(request(s, mode, i)).filter(e -> e instanceof SampleEvent.Step).count(),
                         concurrency)
                 .reduce(0L, Long::sum).block(Duration.ofMinutes(30));
+        return new Run(steps, (System.nanoTime() - start) / 1e9, jit.getTotalCompilationTime() - jitStart);
     }
 
     private static SampleRequest request(Settings s, Mode mode, int seed) {
         return SampleRequest.defaults().withMode(mode).withSteps(s.steps()).withSolver(s.solver()).withSeed(seed);
     }
 
-    private static Row measure(PhaseflowEngine engine, ModelSet models, Settings s, Mode mode, int concurrency,
-                               AtomicReference<Queue<Call>> calls, int warmupRequests) {
-        int requests = Math.max(s.requestsPerLevel(), concurrency);
+    private static Row measure(PhaseflowEngine engine, ModelSet models, Settings s, Mode mode, int requests,
+                               int concurrency, AtomicReference<Queue<Call>> calls, int warmupRequests) {
         List<Trial> trials = new ArrayList<>();
         for (int r = 0; r < s.repeats(); r++) {
             trials.add(trial(engine, models, s, mode, requests, concurrency, calls));
@@ -167,19 +170,14 @@ public final class EngineBenchmark {
                                int concurrency, AtomicReference<Queue<Call>> calls) {
         Queue<Call> recorded = new ConcurrentLinkedQueue<>();
         calls.set(recorded);
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long jitStart = jit.getTotalCompilationTime();
-        long start = System.nanoTime();
-        long steps = requests(engine, s, mode, requests, concurrency);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long jitMillis = jit.getTotalCompilationTime() - jitStart;
-        calls.set(new ConcurrentLinkedQueue<>());
+        Run run = requests(engine, s, mode, requests, concurrency);
+        calls.set(new ConcurrentLinkedQueue<>()); // the next warm-up's calls are not this trial's
         List<Call> made = List.copyOf(recorded);
         double loop = replay(models, made);
         double model = made.stream().mapToLong(Call::computeNanos).sum() / 1e9;
-        return new Trial(steps, seconds, made.size(),
+        return new Trial(run.steps(), run.seconds(), made.size(),
                 made.isEmpty() ? 0 : (double) made.stream().mapToLong(Call::images).sum() / made.size(), loop, model,
-                jitMillis);
+                run.jitMillis());
     }
 
     private static double median(List<Trial> trials, ToDoubleFunction<Trial> f) {
